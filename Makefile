@@ -1,0 +1,53 @@
+# xrlhf: the two commands are `make reproduce` and `make test`. Everything installs into .venv.
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Determinism on CPU needs a fixed thread count (see xrlhf.core.set_seed).
+export XRLHF_THREADS ?= 2
+export PYTHONHASHSEED = 0
+export TOKENIZERS_PARALLELISM = false
+
+.PHONY: install reproduce quick test check nbtest pytest bench docs lab clean
+
+# torch first, pinned: a plain `torch` requirement would pull several GB of CUDA wheels.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,docs,lab]'
+	$(PY) -m ipykernel install --sys-prefix --name xrlhf --display-name "Python (xrlhf)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+reproduce: install
+	$(BIN)/xrlhf reproduce
+
+quick: install
+	$(BIN)/xrlhf reproduce --quick
+
+# The README's test command. Order: cheap static checks first, then notebooks, then pytest.
+test: install check nbtest pytest
+
+check: install
+	$(BIN)/xrlhf check
+
+nbtest: install
+	XRLHF_QUIET=1 $(BIN)/nbdev-test --n-workers 2 --timing
+
+pytest: install
+	XRLHF_QUIET=1 $(BIN)/pytest -q tests
+
+bench: install
+	$(BIN)/xrlhf bench
+
+docs: install
+	$(BIN)/xrlhf docs
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=. nbs/index.ipynb
+
+clean:
+	rm -rf artifacts _docs site .pytest_cache
