@@ -9,7 +9,7 @@ export XRLHF_THREADS ?= 2
 export PYTHONHASHSEED = 0
 export TOKENIZERS_PARALLELISM = false
 
-.PHONY: install reproduce quick test check nbtest pytest bench docs lab clean
+.PHONY: install browser reproduce quick test check nbtest pytest bench docs lab readme clean
 
 # torch first, pinned: a plain `torch` requirement would pull several GB of CUDA wheels.
 $(STAMP): pyproject.toml constraints.txt
@@ -29,7 +29,12 @@ quick: install
 	$(BIN)/xrlhf reproduce --quick
 
 # The README's test command. Order: cheap static checks first, then notebooks, then pytest.
-test: install check nbtest pytest
+test: install browser check nbtest pytest
+
+# Headless Chromium (Debian's package) for the docs-site test.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "warning: could not install chromium; the docs rendering test will be skipped"
 
 check: install
 	$(BIN)/xrlhf check
@@ -48,6 +53,9 @@ docs: install
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=. nbs/index.ipynb
+
+readme: install
+	$(BIN)/xrlhf readme
 
 clean:
 	rm -rf artifacts _docs site .pytest_cache

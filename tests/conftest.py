@@ -1,0 +1,32 @@
+import os, re, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+os.environ.setdefault("XRLHF_QUIET", "1")
+
+def xrlhf(*args, cwd=ROOT, check=True, timeout=1800):
+    "Run the `xrlhf` command line; returns the CompletedProcess."
+    r = subprocess.run([str(BIN/"xrlhf"), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode: raise AssertionError(f"xrlhf {' '.join(map(str, args))} failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}")
+    return r
+
+def edit_settings(src: Path, dst: Path, **sections):
+    "Copy settings.ini to `dst`, replacing `key = value` lines given as sections={'study': {'tasks': 'dialogue'}}."
+    text = src.read_text()
+    for sec, kv in sections.items():
+        for k, v in kv.items():
+            pat = re.compile(rf"(\[{re.escape(sec)}\][^\[]*?^){re.escape(k)}\s*=.*$", re.M | re.S)
+            text, n = pat.subn(rf"\g<1>{k} = {v}", text)
+            assert n == 1, f"{sec}.{k} not found"
+    dst.write_text(text); return dst
+
+@pytest.fixture(scope="session")
+def quick_study(tmp_path_factory):
+    "A quick study of one task and one algorithm, run once for the session by the real runner."
+    d = tmp_path_factory.mktemp("study")
+    s = edit_settings(ROOT/"settings.ini", d/"settings.ini", study=dict(tasks="dialogue", algorithms="remax"),
+                      ablations=dict(names="no_kl, random_set"))
+    r = xrlhf("reproduce", "--quick", "--settings", s, "--root", d/"artifacts", "--reports", d/"reports")
+    return dict(dir=d, settings=s, root=d/"artifacts", reports=d/"reports", log=r.stdout + r.stderr)

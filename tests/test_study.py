@@ -1,0 +1,60 @@
+"The whole chain through the real runner (papermill) at quick sizes: contract, skipping, failure, provenance."
+import json, shutil, time
+from pathlib import Path
+import pytest
+from conftest import ROOT, xrlhf
+
+RUN = "dialogue/remax/seed0"
+
+def test_metrics_contract(quick_study):
+    M = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())
+    assert list(M) == [RUN]
+    r = M[RUN]
+    assert 0 <= r["unsatisfactory_fraction"] <= 1 and 0 <= r["unlearned_fraction"] <= 1
+    for comp in ("xrlhf_vs_rlhf", "xrlhf_vs_sft", "rlhf_vs_sft"):
+        for sub in ("unsat", "sat", "all"):
+            w = r["winrate"][comp][sub]; assert set(w) >= {"rate", "ci_low", "ci_high", "n"}
+        assert r["winrate"][comp]["all"]["n"] == r["n_validation"]
+    for e in ("xrlhf", "weighted", "comparison", "knn", "random", "gradient"):
+        assert set(r["attribution"][e]) >= {"precision", "recall", "n_planted", "n_selected"}
+    assert set(r["ablations"]) == {"no_kl", "random_set"}
+    p = r["provenance"]
+    assert p["git_sha"] and p["seed"] == 0 and p["settings_hash"] and p["packages"]["torch"]
+    assert all(v is not None and v > 0 for v in p["wall_seconds"].values())
+    rep = (quick_study["reports"]/"quick"/"README.md").read_text()
+    assert "XRLHF vs RLHF" in rep and "figures/winrates.png" in rep and (quick_study["reports"]/"quick"/"figures"/"winrates.png").exists()
+
+def test_executed_notebooks_have_injected_parameters(quick_study):
+    nb = quick_study["reports"]/"runs"/"quick"/"dialogue"/"remax"/"seed0"/"explain.ipynb"
+    cells = json.loads(nb.read_text())["cells"]
+    inj = [c for c in cells if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(inj) == 1 and 'algorithm = "remax"' in "".join(inj[0]["source"])
+
+def test_rerun_skips_everything(quick_study):
+    t0 = time.time()
+    r = xrlhf("reproduce", "--quick", "--settings", quick_study["settings"], "--root", quick_study["root"], "--reports", quick_study["reports"])
+    assert "0 stage runs" in r.stdout + r.stderr and time.time() - t0 < 60
+
+def test_provenance_command(quick_study):
+    art = quick_study["root"]/"dialogue"/"seed0"/"remax"/"explain"
+    p = json.loads(xrlhf("provenance", art).stdout)
+    assert p["stage"] == "explain" and p["seed"] == 0 and p["git_sha"] and p["settings_hash"] and "torch" in p["packages"]
+    q = json.loads(xrlhf("provenance", f"{quick_study['reports']/'quick'/'metrics.json'}#{RUN}").stdout)
+    assert q["seed"] == 0
+
+def test_failing_stage_names_itself_and_keeps_earlier_artifacts(quick_study, tmp_path):
+    root = tmp_path/"art"; shutil.copytree(quick_study["root"], root)
+    (root/"dialogue"/"seed0"/"reward"/"dphi.npy").unlink()  # a broken input: the explain stage must fail
+    before = sorted(p.relative_to(root) for p in root.rglob("manifest.json"))
+    r = xrlhf("run", "explain", "--quick", "--settings", quick_study["settings"], "--root", root, "--reports", tmp_path/"rep", "--force", check=False)
+    assert r.returncode == 2 and "stage 'explain' failed" in r.stderr and "task=dialogue" in r.stderr
+    nb = tmp_path/"rep"/"runs"/"quick"/"dialogue"/"remax"/"seed0"/"explain.ipynb"
+    assert str(nb) in r.stderr and nb.exists()
+    assert sorted(p.relative_to(root) for p in root.rglob("manifest.json")) == before
+    assert not list(root.rglob(".*.tmp-*"))
+
+def test_stage_without_inputs_is_a_clear_error(tmp_path):
+    from xrlhf.pipeline import stage_context
+    from xrlhf.core import ArtifactError
+    with pytest.raises(ArtifactError, match="needs the 'data' artifact"):
+        stage_context("sft", settings=ROOT/"settings.ini", quick=True, root=tmp_path, build_missing=False)
