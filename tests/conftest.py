@@ -14,13 +14,15 @@ def xrlhf(*args, cwd=ROOT, check=True, timeout=1800):
 
 def edit_settings(src: Path, dst: Path, **sections):
     "Copy settings.ini to `dst`, replacing `key = value` lines given as sections={'study': {'tasks': 'dialogue'}}."
-    text = src.read_text()
-    for sec, kv in sections.items():
-        for k, v in kv.items():
-            pat = re.compile(rf"(\[{re.escape(sec)}\][^\[]*?^){re.escape(k)}\s*=.*$", re.M | re.S)
-            text, n = pat.subn(rf"\g<1>{k} = {v}", text)
-            assert n == 1, f"{sec}.{k} not found"
-    dst.write_text(text); return dst
+    lines, sec, todo = [], None, {(s, k): v for s, kv in sections.items() for k, v in kv.items()}
+    for line in src.read_text().splitlines():
+        m = re.match(r"\[(.+)\]\s*$", line)
+        if m: sec = m.group(1)
+        k = line.split("=")[0].strip() if "=" in line and not line.lstrip().startswith(("#", ";")) else None
+        if (sec, k) in todo: line = f"{k} = {todo.pop((sec, k))}"
+        lines.append(line)
+    assert not todo, f"not found: {list(todo)}"
+    dst.write_text("\n".join(lines) + "\n"); return dst
 
 @pytest.fixture(scope="session")
 def quick_study(tmp_path_factory):
