@@ -7,6 +7,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.bench.bench_explain_speedup': ('bench.html#bench_explain_speedup', 'xrlhf/bench.py'),
                              'xrlhf.bench.bench_reproduce': ('bench.html#bench_reproduce', 'xrlhf/bench.py'),
                              'xrlhf.bench.bench_rl': ('bench.html#bench_rl', 'xrlhf/bench.py'),
+                             'xrlhf.bench.inside_queries': ('bench.html#inside_queries', 'xrlhf/bench.py'),
                              'xrlhf.bench.instance': ('bench.html#instance', 'xrlhf/bench.py'),
                              'xrlhf.bench.machine': ('bench.html#machine', 'xrlhf/bench.py'),
                              'xrlhf.bench.queries': ('bench.html#queries', 'xrlhf/bench.py'),
