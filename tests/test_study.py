@@ -58,3 +58,16 @@ def test_stage_without_inputs_is_a_clear_error(tmp_path):
     from xrlhf.core import ArtifactError
     with pytest.raises(ArtifactError, match="needs the 'data' artifact"):
         stage_context("sft", settings=ROOT/"settings.ini", quick=True, root=tmp_path, build_missing=False)
+
+def test_run_with_setting_overrides(quick_study, tmp_path):
+    "`xrlhf run STAGE -p section.key value` reruns the stage with the override, validated like settings.ini."
+    s, root = quick_study["settings"], tmp_path/"art"
+    xrlhf("run", "data", "--quick", "--settings", s, "--root", root, "--reports", tmp_path/"rep", "-p", "quick.n_validation", "17")
+    import pandas as pd
+    assert len(pd.read_parquet(root/"dialogue"/"seed0"/"data"/"train"/"validation.parquet")) == 17
+    man = json.loads((root/"dialogue"/"seed0"/"data"/"manifest.json").read_text())
+    assert man["provenance"]["settings_hash"] != json.loads((quick_study["root"]/"dialogue"/"seed0"/"data"/"manifest.json").read_text())["provenance"]["settings_hash"]
+    for bad, why in ((["rl.lr", "fast"], "[rl] lr"), (["rl.speed", "1"], "[rl] speed: unknown key"), (["lr", "1"], "section.key")):
+        r = xrlhf("run", "data", "--quick", "--settings", s, "--root", tmp_path/"bad", "-p", *bad, check=False)
+        assert r.returncode == 2 and why in r.stderr, r.stderr
+    assert not (tmp_path/"bad").exists()
