@@ -72,3 +72,32 @@ def test_each_architecture_runs_the_chain_on_cpu(arch):
     _, log = train_rl(pi, tok, list(R.prompt), lambda p, r: rewards(rm, tok, p, r), "remax", steps=1, batch_size=2, max_new_tokens=4)
     assert len(log) == 1 and np.isfinite(log.reward).all()
     assert features(rm, tok, R.prompt[:3], R.chosen[:3]).shape == (3, 32) and check_phi(rm, tok, R.prompt[:3], R.chosen[:3], atol=1e-3) < 1e-3
+
+from hypothesis import given, settings as hsettings, strategies as st
+_turn = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), min_size=1, max_size=30).filter(str.strip)
+
+@given(turns=st.lists(st.tuples(_turn, _turn), min_size=1, max_size=4), a=_turn, b=_turn, drop=st.sampled_from([None, "chosen", "rejected"]))
+@hsettings(max_examples=150, deadline=None)
+def test_anthropic_parser_properties(turns, a, b, drop):
+    "Any well-formed dialogue pair splits into its shared prompt and two responses; a pair missing a field is counted, never kept."
+    ctx = "".join(f"\n\nHuman: {h}\n\nAssistant: {r}" for h, r in turns[:-1]) + f"\n\nHuman: {turns[-1][0]}\n\nAssistant:"
+    row = dict(chosen=ctx + " " + a, rejected=ctx + " " + b)
+    if drop: row.pop(drop)
+    df, c = PARSERS["Anthropic/hh-rlhf"]([row])
+    assert sum(c.values()) == 1
+    if drop: assert len(df) == 0 and c[f"missing field '{drop}'"] == 1; return
+    assert len(df) == 1 and c["ok"] == 1
+    assert df.prompt[0] == ctx and df.chosen[0] == " " + a and df.rejected[0] == " " + b
+    assert df.prompt[0] + df.chosen[0] == row["chosen"]
+
+@given(n_train=st.integers(10, 200), n_val=st.integers(1, 40), split=st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)))
+@hsettings(max_examples=60, deadline=None)
+def test_paper_split_properties(n_train, n_val, split):
+    "The split partitions the training rows by its weights, and validation prompts are held out and unique."
+    rows = [dict(prompt=f"\n\nHuman: q{i}\n\nAssistant:", chosen=" a", rejected=" b") for i in range(n_train)]
+    test = [dict(prompt=f"\n\nHuman: t{i}\n\nAssistant:", chosen=" a", rejected=" b") for i in range(50)] + rows[:3]
+    tr, _ = PARSERS["Dahoas/full-hh-rlhf"](rows); te, _ = PARSERS["Dahoas/full-hh-rlhf"](test)
+    S = paper_split(tr, te, split, n_validation=n_val)
+    sizes = [len(S[k]) for k in ("sft", "reward", "rl")]
+    assert sum(sizes) == n_train and all(abs(s - n_train * w / sum(split)) <= 1.5 for s, w in zip(sizes, split))
+    assert len(S["validation"]) == min(n_val, 50) and not set(S["validation"].prompt) & set(tr.prompt) and S["validation"].prompt.is_unique
