@@ -9,8 +9,8 @@ import pandas as pd
 from .core import progress
 
 # %% auto #0
-__all__ = ['EXPLAINERS', 'SOLVERS', 'ExplainError', 'check_features', 'min_norm_point', 'project', 'hull_distance', 'explain_one',
-           'explain_reference', 'explain', 'attribution', 'plot_explanation']
+__all__ = ['EXPLAINERS', 'SOLVERS', 'ExplainError', 'check_features', 'check_query', 'prepare', 'min_norm_point', 'project',
+           'hull_distance', 'explain_one', 'explain_reference', 'explain', 'attribution', 'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):
@@ -23,11 +23,19 @@ def check_features(D, q=None):
     if len(D) == 0: raise ExplainError("empty training set: no comparison features to explain with")
     bad = ~np.isfinite(D).all(1)
     if bad.any(): raise ExplainError(f"comparison features: row {int(np.flatnonzero(bad)[0])} has NaN/inf")
-    if q is None: return D
+    return D if q is None else (D, check_query(D, q))
+
+def check_query(D, q):
+    "Validate a query `q` (d,) or (m, d) against features `D` already checked."
     q = np.asarray(q, np.float64)
     if q.shape[-1] != D.shape[1]: raise ExplainError(f"dimension mismatch: query has d={q.shape[-1]}, comparisons have d={D.shape[1]}")
     if not np.isfinite(q).all(): raise ExplainError("query feature has NaN/inf")
-    return D, q
+    return q
+
+def prepare(D):
+    "What every query against `D` reuses, computed once: (squared row norms, scale = the largest row norm)."
+    sq = np.einsum("ij,ij->i", D, D)
+    return sq, float(np.sqrt(sq.max())) or 1.0
 
 # %% ../nbs/07_explain.ipynb #9ad45074
 def _affine_min(Ps):
@@ -37,17 +45,21 @@ def _affine_min(Ps):
     b = np.zeros(k + 1); b[k] = 1
     return np.linalg.lstsq(A, b, rcond=None)[0][:k]
 
-def min_norm_point(P, eps=1e-12, max_iter=10_000):
-    "Wolfe (1976): the min-norm point of conv(rows of P). Returns (support indices, weights, point)."
-    P = np.asarray(P, np.float64)
-    sq = np.einsum("ij,ij->i", P, P); scale = max(sq.max(), 1e-300)
-    j = int(np.argmin(sq)); S = [j]; lam = np.ones(1); x = P[j].copy()
+def min_norm_point(P, eps=1e-12, max_iter=10_000, q=None, sq=None):
+    "Wolfe (1976): the min-norm point of conv(rows of P - q) (q = 0 unless given). Returns (support indices, weights, point)."
+    P = np.asarray(P, np.float64); q = np.zeros(P.shape[1]) if q is None else np.asarray(q, np.float64)
+    # P - q is never formed: at paper size it is a 0.7 GB copy, slower than the whole solve; `sq`
+    # (the rows' squared norms, from `prepare`) saves a pass over P as well
+    sq = np.einsum("ij,ij->i", P, P) if sq is None else sq
+    if q.any(): sq = sq - 2 * (P @ q) + q @ q
+    scale = max(sq.max(), 1e-300)
+    j = int(np.argmin(sq)); S = [j]; lam = np.ones(1); x = P[j] - q
     for _ in range(max_iter):
-        g = P @ x; j = int(np.argmin(g))
+        g = P @ x - q @ x; j = int(np.argmin(g))
         if x @ x - g[j] <= eps * scale or j in S: break  # optimal: no point is more opposed to x
         S.append(j); lam = np.append(lam, 0.0)
         while True:
-            mu = _affine_min(P[S])
+            mu = _affine_min(P[S] - q)
             if (mu > 1e-14).all(): lam = mu; break
             neg = mu <= 1e-14
             theta = min(1.0, np.min(lam[neg] / np.maximum(lam[neg] - mu[neg], 1e-300)))
@@ -55,58 +67,66 @@ def min_norm_point(P, eps=1e-12, max_iter=10_000):
             keep = lam > 1e-14
             if keep.all(): keep[np.argmin(lam)] = False  # guard against stalling
             S = [s for s, k in zip(S, keep) if k]; lam = lam[keep]; lam /= lam.sum()
-        x = lam @ P[S]
+        x = lam @ (P[S] - q)
         if x @ x <= eps * scale: break  # the origin is in the hull
     return np.array(S), lam, x
 
 # %% ../nbs/07_explain.ipynb #ff23befc
-def project(D, q, eps=1e-12):
+def project(D, q, eps=1e-12, sq=None):
     "The projection of `q` onto conv(D): (phi_hat, support, weights, distance)."
-    S, lam, x = min_norm_point(D - q, eps=eps)
+    S, lam, x = min_norm_point(D, eps=eps, q=q, sq=sq)
     phat = lam @ D[S]  # an exact convex combination, so phi_hat lies in the hull by construction
     return phat, S, lam, float(np.linalg.norm(x))
 
-def hull_distance(D, p, eps=1e-12):
+def hull_distance(D, p, eps=1e-12, sq=None):
     "Distance from `p` to conv(D), with the minimising support and weights."
-    S, lam, x = min_norm_point(D - p, eps=eps)
+    S, lam, x = min_norm_point(D, eps=eps, q=p, sq=sq)
     return float(np.linalg.norm(x)), S, lam
 
-def _nearest_first(D, p):
-    d = np.linalg.norm(D - p, axis=1)
-    return np.lexsort((np.arange(len(D)), d))  # ties broken by index, the same in every implementation
+def _dist2(D, p, sq=None):
+    "Squared distances of the rows of D to p, as ||D_i||^2 - 2 D_i.p + ||p||^2: one matrix-vector product, no copy of D."
+    return np.maximum((np.einsum("ij,ij->i", D, D) if sq is None else sq) - 2 * (D @ p) + p @ p, 0)
 
-def explain_one(D, q, tol=1e-6, reading="prefix", phat=None):
-    "XRLHF explanation of one query feature `q`: dict(selected, weights, residual, distance, checks, status)."
-    D, q = check_features(D, q); scale = float(np.linalg.norm(D, axis=1).max()) or 1.0
-    if phat is None: phat, _, _, dist = project(D, q)
+def _nearest_first(D, p, sq=None):
+    return np.lexsort((np.arange(len(D)), _dist2(D, p, sq)))  # ties broken by index, the same in every implementation
+
+def _hull(D, idx, p, sq):
+    "hull_distance over the rows idx of D."
+    return hull_distance(D[idx], p, sq=sq[idx])
+
+def explain_one(D, q, tol=1e-6, reading="prefix", phat=None, prep=None):
+    "XRLHF explanation of one query feature `q`: dict(selected, weights, residual, distance, checks, status). `prep = prepare(D)` of checked `D` saves two passes over it per query."
+    if prep is None: D = check_features(D); prep = prepare(D)
+    q = check_query(D, q); sq, scale = prep
+    if phat is None: phat, _, _, dist = project(D, q, sq=sq)
     else: dist = float(np.linalg.norm(phat - q))
-    if reading == "weighted": return _weighted(D, phat, dist, scale, tol)
-    order = _nearest_first(D, phat)
+    if reading == "weighted": return _weighted(D, phat, dist, scale, tol, sq)
+    order = _nearest_first(D, phat, sq)
     if reading == "face" and dist > tol * scale:  # only comparisons on the supporting hyperplane can carry weight
         u = (q - phat) / dist
-        near = np.flatnonzero(np.abs((D[order] - phat) @ u) <= 1e3 * tol * scale)
+        near = np.flatnonzero(np.abs((D @ u - phat @ u)[order]) <= 1e3 * tol * scale)
         k = _face_prefix(D[order[near]], phat, tol * scale)
         if k is not None:
-            sel = order[near[:k]]; r, S, lam = hull_distance(D[sel], phat); w = np.zeros(k); w[S] = lam
+            sel = order[near[:k]]; r, S, lam = _hull(D, sel, phat, sq); w = np.zeros(k); w[S] = lam
             return dict(selected=sel, weights=w, residual=r / scale, distance=dist, checks=1, status="ok", phat=phat)
     lo, hi, checks, best = 1, len(D), 0, None  # invariant: prefix `hi` is feasible (the whole set holds phat)
     if dist > tol * scale:  # outside: try the supporting-hyperplane shortcut, then verify it on real prefixes
         u = (q - phat) / dist
-        near = np.flatnonzero(np.abs((D[order] - phat) @ u) <= 1e3 * tol * scale)  # ranks of points on the face
+        near = np.flatnonzero(np.abs((D @ u - phat @ u)[order]) <= 1e3 * tol * scale)  # ranks of points on the face
         k = _face_prefix(D[order[near]], phat, tol * scale)
         if k is not None:
             k = int(near[k - 1]) + 1
-            r, S, lam = hull_distance(D[order[:k]], phat); checks += 1
+            r, S, lam = _hull(D, order[:k], phat, sq); checks += 1
             if r <= tol * scale:
                 hi, best = k, (r, S, lam)
-                if k == 1 or hull_distance(D[order[:k - 1]], phat)[0] > tol * scale: lo = k
+                if k == 1 or _hull(D, order[:k - 1], phat, sq)[0] > tol * scale: lo = k
                 checks += k > 1
     while lo < hi:
-        mid = (lo + hi) // 2; r, S, lam = hull_distance(D[order[:mid]], phat); checks += 1
+        mid = (lo + hi) // 2; r, S, lam = _hull(D, order[:mid], phat, sq); checks += 1
         if r <= tol * scale: hi, best = mid, (r, S, lam)
         else: lo = mid + 1
     if best is None or len(best[1]) and best[1].max() >= hi:
-        r, S, lam = hull_distance(D[order[:hi]], phat); checks += 1; best = (r, S, lam)
+        r, S, lam = _hull(D, order[:hi], phat, sq); checks += 1; best = (r, S, lam)
     r, S, lam = best
     w = np.zeros(hi); w[S] = lam
     status = "ok" if r <= tol * scale else "infeasible"
@@ -122,10 +142,10 @@ def _face_prefix(F, p, atol):
         else: lo = mid + 1
     return hi
 
-def _weighted(D, phat, dist, scale, tol):
+def _weighted(D, phat, dist, scale, tol, sq=None):
     "Reading (b): min sum_i w_i ||dphi_i - phat|| s.t. D^T w = phat, w on the simplex (an LP; support <= d+1)."
     from scipy.optimize import linprog
-    c = np.linalg.norm(D - phat, axis=1)
+    c = np.sqrt(_dist2(D, phat, sq))
     A = np.vstack([D.T, np.ones(len(D))]); b = np.append(phat, 1.0)
     res = linprog(c, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
     if res.status != 0: return dict(selected=np.array([], int), weights=np.array([]), residual=np.nan, distance=dist, checks=1, status=f"lp failed: {res.message}", phat=phat)
@@ -164,16 +184,16 @@ def _row(i, out) -> dict:
                 checks=out.get("checks", 0), residual=out.get("residual"), distance=out.get("distance"),
                 weights=[float(w) for w in out.get("weights", [])])
 
-def _solve(D, q, method, tol) -> dict:
+def _solve(D, q, method, tol, prep=None) -> dict:
     "One query of a solver method; a numerical failure becomes the query's status, never a dropped row."
-    try: return explain_one(D, q, tol, {"xrlhf": "prefix", "comparison": "prefix"}.get(method, method))
+    try: return explain_one(D, q, tol, {"xrlhf": "prefix", "comparison": "prefix"}.get(method, method), prep=prep)
     except (np.linalg.LinAlgError, ValueError) as e:
         if isinstance(e, ExplainError): raise
         return dict(selected=np.array([], int), status=f"error: {e}", checks=0)
 
 def explain(D, Q, method="xrlhf", tol=1e-6, sizes=None, theta=None, seed=0, desc=None, workers=1) -> pd.DataFrame:
     "Explain each query row of `Q` against comparison features `D`; one row per query. `workers > 1` spreads the solver methods' queries over processes."
-    D, Q = check_features(D, np.atleast_2d(Q)); rows = []
+    D, Q = check_features(D, np.atleast_2d(Q)); rows = []; prep = prepare(D)  # once for all queries
     if method not in EXPLAINERS: raise ExplainError(f"unknown explainer {method!r}; known: {', '.join(EXPLAINERS)}")
     if not isinstance(workers, (int, np.integer)) or workers < 1: raise ExplainError(f"workers must be a positive integer, got {workers!r}")
     if method in SOLVERS and workers > 1 and len(Q) > 1: return pd.DataFrame(_explain_pool(D, Q, method, tol, workers, desc))
@@ -182,9 +202,9 @@ def explain(D, Q, method="xrlhf", tol=1e-6, sizes=None, theta=None, seed=0, desc
     if method == "gradient" and theta is None: raise ExplainError("gradient: needs the reward head `theta`")
     for i in progress(range(len(Q)), desc=desc or f"explain ({method})", leave=False):
         q = Q[i]
-        if method in SOLVERS: rows.append(_row(i, _solve(D, q, method, tol))); continue
+        if method in SOLVERS: rows.append(_row(i, _solve(D, q, method, tol, prep))); continue
         try:
-            if method == "knn": out = dict(selected=_nearest_first(D, q)[:sizes[i]], status="ok", checks=0)
+            if method == "knn": out = dict(selected=_nearest_first(D, q, prep[0])[:sizes[i]], status="ok", checks=0)
             elif method == "random": out = dict(selected=rng.choice(len(D), size=min(sizes[i], len(D)), replace=False), status="ok", checks=0)
             else:  # gradient
                 infl = (1 - 1 / (1 + np.exp(-(D @ theta)))) * (D @ q)
@@ -202,15 +222,15 @@ def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
                 n_failed=int((sel.status != "ok").sum()))
 
 # %% ../nbs/07_explain.ipynb #0a74d660
-_D = None  # the comparison features, in a worker process
+_D = _PREP = None  # the comparison features and their `prepare`, in a worker process
 
 def _init_worker(path):
-    global _D
-    _D = np.load(path, mmap_mode="r")
+    global _D, _PREP
+    _D = np.load(path, mmap_mode="r"); _PREP = prepare(_D)
 
 def _solve_query(args):
     i, q, method, tol = args
-    return _row(i, _solve(_D, q, method, tol))
+    return _row(i, _solve(_D, q, method, tol, _PREP))
 
 def _explain_pool(D, Q, method, tol, workers, desc=None) -> list[dict]:
     "The rows of `explain` for a solver method, computed by `workers` spawned processes."
