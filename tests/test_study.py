@@ -71,3 +71,11 @@ def test_run_with_setting_overrides(quick_study, tmp_path):
         r = xrlhf("run", "data", "--quick", "--settings", s, "--root", tmp_path/"bad", "-p", *bad, check=False)
         assert r.returncode == 2 and why in r.stderr, r.stderr
     assert not (tmp_path/"bad").exists()
+
+def test_warm_kernel_gives_the_numbers_of_a_fresh_kernel_per_stage(quick_study, tmp_path):
+    "reproduce keeps one kernel warm across stages; --cold starts one per stage: the metrics must not care."
+    from test_reliability import _strip_timing
+    xrlhf("reproduce", "--quick", "--cold", "--settings", quick_study["settings"], "--root", tmp_path/"art", "--reports", tmp_path/"rep")
+    cold = json.loads((tmp_path/"rep"/"quick"/"metrics.json").read_text())
+    warm = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())
+    assert _strip_timing(cold) == _strip_timing(warm)

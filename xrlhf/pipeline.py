@@ -12,8 +12,8 @@ from .core import (load_settings, quick_settings, stable_hash, read_manifest, is
 
 # %% auto #0
 __all__ = ['STAGES', 'ORDER', 'SPEED_ONLY', 'KERNEL', 'repo_root', 'code_hash', 'section', 'stage_dir', 'stage_key',
-           'StageContext', 'load_study', 'stage_context', 'StageFailed', 'ensure_kernel', 'run_stage', 'run_chain',
-           'reproduce', 'check_sync', 'provenance_of', 'main', 'cli']
+           'StageContext', 'load_study', 'stage_context', 'StageFailed', 'ensure_kernel', 'warm_kernel', 'run_stage',
+           'run_chain', 'reproduce', 'check_sync', 'provenance_of', 'main', 'cli']
 
 # %% ../nbs/11_pipeline.ipynb #a2edc64f
 # stage -> (inputs, settings sections it reads, one run per algorithm?)
@@ -127,8 +127,27 @@ def ensure_kernel(name=KERNEL):
     install(prefix=sys.prefix, kernel_name=name, display_name=f"Python ({name})")
     return name
 
-def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None, force=False, log=print, overrides=None) -> str:
-    "Execute one stage notebook with papermill unless its artifact is fresh. Returns 'skipped' or 'ran'."
+@contextlib.contextmanager
+def warm_kernel(name=KERNEL):
+    "One kernel kept running across stage notebooks (pass it to `run_stage` as `km`); shut down on exit."
+    from jupyter_client.manager import KernelManager
+    os.environ.setdefault("XRLHF_QUIET", "1")  # read by the kernel at start
+    km = KernelManager(kernel_name=ensure_kernel(name)); km.start_kernel(cwd=str(repo_root()))
+    try: yield km
+    finally: km.shutdown_kernel(now=True)
+
+def _fresh_namespace(km):
+    "Reset a warm kernel before the next notebook: nothing of the previous stage stays reachable."
+    if not km.is_alive(): km.restart_kernel(now=True)
+    kc = km.blocking_client(); kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        r = kc.execute_interactive("get_ipython().reset(new_session=True); import gc; gc.collect()", timeout=120, store_history=False)
+        if r["content"]["status"] != "ok": raise RuntimeError(f"could not reset the warm kernel: {r['content']}")
+    finally: kc.stop_channels()
+
+def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None, force=False, log=print, overrides=None, km=None) -> str:
+    "Execute one stage notebook with papermill unless its artifact is fresh (in kernel `km` if given). Returns 'skipped' or 'ran'."
     import papermill as pm
     S, root_, sp = load_study(settings, quick, root, overrides)
     out = stage_dir(S, root_, stage, task, algorithm, seed)
@@ -141,8 +160,9 @@ def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None,
     t0 = time.time()
     # Nobody watches a batch kernel's bars (the runner shows its own); they would only bloat the executed notebook.
     os.environ.setdefault("XRLHF_QUIET", "1")
+    if km is not None: _fresh_namespace(km)
     try:
-        pm.execute_notebook(str(repo_root()/"nbs"/"stages"/f"{stage}.ipynb"), str(nb_out), parameters=params,
+        pm.execute_notebook(str(repo_root()/"nbs"/"stages"/f"{stage}.ipynb"), str(nb_out), parameters=params, km=km,
                             kernel_name=ensure_kernel(), language="python", cwd=str(repo_root()), progress_bar=False, log_output=False)
     except pm.PapermillExecutionError as e:
         raise StageFailed(f"stage {stage!r} failed (task={task}, algorithm={algorithm}, seed={seed}, quick={quick}): "
@@ -161,18 +181,20 @@ def run_chain(stage, task, algorithm, seed, settings="settings.ini", quick=False
     visit(stage)
 
 # %% ../nbs/11_pipeline.ipynb #5fbfe2c6
-def reproduce(settings="settings.ini", quick=False, root=None, reports=None, log=print, overrides=None) -> dict:
-    "Run every stage for every (task, algorithm, seed) of the settings, then the report. Returns stage timings."
+def reproduce(settings="settings.ini", quick=False, root=None, reports=None, log=print, overrides=None, warm=True) -> dict:
+    "Run every stage for every (task, algorithm, seed) of the settings, then the report. Returns stage timings. `warm`: one kernel for all stages."
     from xrlhf.core import progress
     S, root_, sp = load_study(settings, quick, root, overrides)
     runs = [(t, a, s) for t in S["study"]["tasks"] for s in S["study"]["seeds"] for a in S["study"]["algorithms"]]
     status = {}; t00 = time.time()
     bar = progress(total=len(runs) * len(ORDER), desc="reproduce", disable=False)
-    for t, a, s in runs:
-        for st in ORDER:
-            t0 = time.time()
-            status[f"{t}/{a}/seed{s}/{st}"] = (run_stage(st, t, a, s, sp, quick, root, reports, log=log, overrides=overrides), round(time.time() - t0, 2))
-            bar.update(1)
+    with (warm_kernel() if warm else contextlib.nullcontext()) as km:
+        for t, a, s in runs:
+            for st in ORDER:
+                t0 = time.time()
+                status[f"{t}/{a}/seed{s}/{st}"] = (run_stage(st, t, a, s, sp, quick, root, reports, log=log, overrides=overrides, km=km),
+                                                   round(time.time() - t0, 2))
+                bar.update(1)
     bar.close()
     from xrlhf.report import build_report
     rep = Path(reports) if reports else (sp.parent/S["study"]["reports"])
@@ -228,7 +250,7 @@ def main(argv=None):
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("reproduce", help="run every stage of the settings' matrix, then the report")
     r.add_argument("--settings", default="settings.ini"); r.add_argument("--quick", action="store_true"); r.add_argument("--root")
-    r.add_argument("--reports")
+    r.add_argument("--reports"); r.add_argument("--cold", action="store_true", help="a fresh kernel per stage (default: one warm kernel)")
     pa = dict(nargs=2, action="append", default=[], metavar=("SECTION.KEY", "VALUE"), help="override a setting, e.g. -p rl.lr 1e-4 (repeatable)")
     r.add_argument("-p", "--param", **pa)
     o = sub.add_parser("run", help="run one stage (and any stale stage before it)")
@@ -244,7 +266,7 @@ def main(argv=None):
     d = sub.add_parser("docs", help="build the documentation site into site/"); d.add_argument("--out", default="site"); d.add_argument("--execute", action="store_true")
     a = ap.parse_args(argv)
     try:
-        if a.cmd == "reproduce": reproduce(a.settings, a.quick, a.root, a.reports, overrides=dict(a.param))
+        if a.cmd == "reproduce": reproduce(a.settings, a.quick, a.root, a.reports, overrides=dict(a.param), warm=not a.cold)
         elif a.cmd == "run": run_chain(a.stage, a.task, a.algorithm, a.seed, a.settings, a.quick, a.root, a.reports, a.force, overrides=dict(a.param))
         elif a.cmd == "check":
             probs = check_sync()
