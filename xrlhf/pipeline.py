@@ -142,7 +142,7 @@ def _fresh_namespace(km):
     kc = km.blocking_client(); kc.start_channels()
     try:
         kc.wait_for_ready(timeout=120)
-        r = kc.execute_interactive("get_ipython().reset(new_session=True); import gc; gc.collect()", timeout=120, store_history=False)
+        r = kc.execute_interactive("get_ipython().reset(new_session=True); import gc; _ = gc.collect()", timeout=120, store_history=False)
         if r["content"]["status"] != "ok": raise RuntimeError(f"could not reset the warm kernel: {r['content']}")
     finally: kc.stop_channels()
 
