@@ -4,16 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #527e9dde
 from __future__ import annotations
-import configparser, contextlib, hashlib, json, os, random, shutil, subprocess, sys, time, uuid
+import configparser, contextlib, copy, hashlib, json, os, random, shutil, subprocess, sys, time, uuid
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['SCHEMA', 'DEFAULTS', 'PACKAGES', 'SettingsError', 'load_settings', 'quick_settings', 'stable_hash', 'settings_hash',
-           'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError', 'input_key',
-           'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
+__all__ = ['SCHEMA', 'DEFAULTS', 'OPTIONAL', 'PACKAGES', 'SettingsError', 'load_settings', 'quick_settings', 'stable_hash',
+           'settings_hash', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError',
+           'input_key', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
 
 # %% ../nbs/00_core.ipynb #76729fd4
 class SettingsError(ValueError):
@@ -65,8 +65,13 @@ SCHEMA = {
 SCHEMA["model"].update(lora_r=(int, _nonneg), lora_alpha=(float, _pos), lora_dropout=(float, (lambda v: 0 <= v < 1, "must be in [0, 1)")),
                        lora_targets=(_strs, _any), bf16=(_bool, _any), gradient_checkpointing=(_bool, _any))
 SCHEMA["explain"].update(workers=(int, _pos))
+SCHEMA["study"].update(data=(str, _nonempty))
+SCHEMA["data"] = dict(train=(str, _any), test=(str, _any), data_split=SCHEMA["world"]["data_split"], n_validation=(int, _pos),
+                      n_comparisons=(int, _nonneg))
 DEFAULTS = {"model": dict(lora_r=0, lora_alpha=16.0, lora_dropout=0.05, lora_targets=[], bf16=False, gradient_checkpointing=False),
-            "explain": dict(workers=1)}
+            "explain": dict(workers=1), "study": dict(data="world"),
+            "data": dict(train="", test="", data_split=[2, 4, 4], n_validation=500, n_comparisons=0)}
+OPTIONAL = {sec for sec, d in DEFAULTS.items() if sec != "model" and set(d) == set(SCHEMA[sec])}  # sections that may be left out whole
 
 # %% ../nbs/00_core.ipynb #7a96e50f
 def load_settings(path="settings.ini", overrides: dict | None = None) -> dict:
@@ -80,6 +85,7 @@ def load_settings(path="settings.ini", overrides: dict | None = None) -> dict:
     for name, raw in (overrides or {}).items():
         sec, _, key = str(name).rpartition(".")
         if not sec: raise SettingsError(f"override {name!r}: name a setting as section.key, e.g. rl.lr")
+        if sec in OPTIONAL and sec not in cp: cp.add_section(sec)
         if sec not in cp: raise SettingsError(f"override {name!r}: {path} has no [{sec}] section")
         cp.set(sec, key, str(raw))
     out = {}
@@ -95,6 +101,7 @@ def load_settings(path="settings.ini", overrides: dict | None = None) -> dict:
             if not ok(val): raise SettingsError(f"{path}: [{sec}] {key} = {raw!r}: {why}")
             out[sec][key] = val
         for key, val in DEFAULTS.get(kind, {}).items(): out[sec].setdefault(key, val)
+    for sec in OPTIONAL: out.setdefault(sec, copy.deepcopy(DEFAULTS[sec]))
     for sec in SCHEMA:
         if sec == "model": continue
         if sec not in out: raise SettingsError(f"{path}: [{sec}]: missing section")
@@ -102,13 +109,27 @@ def load_settings(path="settings.ini", overrides: dict | None = None) -> dict:
         if missing: raise SettingsError(f"{path}: [{sec}] {sorted(missing)[0]}: missing key")
     model = out["study"]["model"]
     if f"model.{model}" not in out: raise SettingsError(f"{path}: [study] model = {model!r}: no [model.{model}] section")
+    _check_data(path, out["study"])
     return out
+
+def _check_data(path, st):
+    "Real data: a known dataset, the tasks it serves, and a judge that is not the world's gold utility."
+    if st["data"] == "world": return
+    from xrlhf.data import DATASETS
+    if st["data"] not in DATASETS:
+        raise SettingsError(f"{path}: [study] data = {st['data']!r}: unknown dataset (known: world, {', '.join(DATASETS)})")
+    task = DATASETS[st["data"]]
+    if st["tasks"] != [task]: raise SettingsError(f"{path}: [study] tasks = {', '.join(st['tasks'])}: {st['data']} is {task} data, set tasks = {task}")
+    if st["judge"] == "gold":
+        raise SettingsError(f"{path}: [study] judge = gold: the gold utility exists only in the simulated world; with data = {st['data']} "
+                            "set judge to a reward model's hub name (e.g. OpenAssistant/reward-model-deberta-v3-large-v2)")
 
 # %% ../nbs/00_core.ipynb #f0f0e789
 def quick_settings(S: dict) -> dict:
     "A copy of `S` shrunk by its `[quick]` section, for a whole-matrix smoke test."
     S = json.loads(json.dumps(S)); q = S["quick"]
     S["world"]["n_comparisons"], S["world"]["n_validation"] = q["n_comparisons"], q["n_validation"]
+    S["data"]["n_comparisons"], S["data"]["n_validation"] = q["n_comparisons"], q["n_validation"]
     S["study"]["seeds"] = q["seeds"]
     S["rl"]["steps"], S["finetune"]["steps"] = q["rl_steps"], q["finetune_steps"]
     S["sft"]["epochs"] = S["reward"]["epochs"] = q["epochs"]

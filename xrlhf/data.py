@@ -11,15 +11,15 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['PARSERS', 'DataError', 'read_rows', 'split_dialogue', 'parse_dahoas', 'parse_anthropic', 'tldr_prompt',
-           'parse_summarize', 'parse_tldr_sft', 'paper_split', 'load_comparisons']
+__all__ = ['PARSERS', 'DATASETS', 'HUB_CONFIGS', 'DataError', 'read_rows', 'split_dialogue', 'parse_dahoas', 'parse_anthropic',
+           'tldr_prompt', 'parse_summarize', 'parse_tldr_sft', 'paper_split', 'load_comparisons']
 
 # %% ../nbs/01a_data.ipynb #23a37700
 class DataError(ValueError):
     "A source that cannot be read or has no usable row."
 
-def read_rows(source, split="train") -> list[dict]:
-    "Rows of a local .jsonl/.json/.parquet file, or of a hub dataset split (needs network or a cache)."
+def read_rows(source, split="train", config=None) -> list[dict]:
+    "Rows of a local .jsonl/.json/.parquet file, or of a hub dataset split (its `config` where the dataset has several; needs network or a cache)."
     p = Path(str(source))
     if p.exists():
         if p.suffix == ".parquet": return pd.read_parquet(p).to_dict("records")
@@ -42,10 +42,10 @@ def read_rows(source, split="train") -> list[dict]:
     if "/" not in str(source) or str(source).startswith((".", "/")): raise DataError(f"{source}: no such file")
     try:
         import datasets
-        return list(datasets.load_dataset(str(source), split=split))
+        return list(datasets.load_dataset(str(source), config, split=split))
     except Exception as e:
         raise DataError(f"cannot load dataset {source!r} split {split!r} ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
-                        f"Download it once with network (datasets.load_dataset({str(source)!r})), or point HF_HOME/HF_DATASETS_CACHE at a "
+                        f"Download it once with network (datasets.load_dataset({str(source)!r}{f', {config!r}' if config else ''})), or point HF_HOME/HF_DATASETS_CACHE at a "
                         f"cache that has it and set HF_DATASETS_OFFLINE=1.") from None
 
 # %% ../nbs/01a_data.ipynb #516ef988
@@ -116,25 +116,31 @@ def parse_tldr_sft(rows):
 
 PARSERS = {"Dahoas/full-hh-rlhf": parse_dahoas, "Anthropic/hh-rlhf": parse_anthropic,
            "openai/summarize_from_feedback": parse_summarize, "tldr_sft": parse_tldr_sft}
+DATASETS = {"Dahoas/full-hh-rlhf": "dialogue", "Anthropic/hh-rlhf": "dialogue", "openai/summarize_from_feedback": "summarisation"}  # comparison sets -> the task they serve
+HUB_CONFIGS = {"openai/summarize_from_feedback": "comparisons"}  # hub datasets with several configs: the one holding the comparisons
 
 # %% ../nbs/01a_data.ipynb #28a8d8ac
-def paper_split(train: pd.DataFrame, test: pd.DataFrame, data_split=(2, 4, 4), n_validation=500, seed=0) -> dict:
+def paper_split(train: pd.DataFrame, test: pd.DataFrame, data_split=(2, 4, 4), n_validation=500, seed=0, n_comparisons=0) -> dict:
     "The kit's splits from parsed comparison tables."
     if len(train) == 0: raise DataError("no usable training comparison")
     rng = np.random.default_rng(seed); train = train.iloc[rng.permutation(len(train))].reset_index(drop=True)
+    if n_comparisons: train = train.iloc[:n_comparisons]
     ds = np.asarray(data_split, float); cut = np.round(np.cumsum(ds / ds.sum()) * len(train)).astype(int)
     sft, rew, rl = train.iloc[:cut[0]], train.iloc[cut[0]:cut[1]].reset_index(drop=True), train.iloc[cut[1]:]
     seen = set(train.prompt)
     val = [p for p in dict.fromkeys(test.prompt) if p not in seen][:n_validation]
     return dict(sft=pd.DataFrame(dict(prompt=sft.prompt.values, completion=sft.chosen.values)), reward=rew[["prompt", "chosen", "rejected"]],
-                rl=pd.DataFrame(dict(prompt=rl.prompt.values)), validation=pd.DataFrame(dict(prompt=val)))
+                rl=pd.DataFrame(dict(prompt=rl.prompt.values)), validation=pd.DataFrame(dict(prompt=val)),
+                reward_eval=test[test.prompt.isin(set(val))][["prompt", "chosen", "rejected"]].reset_index(drop=True))
 
-def load_comparisons(name, train_source=None, test_source=None, data_split=(2, 4, 4), n_validation=500, seed=0, log=print) -> tuple[dict, dict]:
+def load_comparisons(name, train_source=None, test_source=None, data_split=(2, 4, 4), n_validation=500, seed=0, log=print,
+                     n_comparisons=0) -> tuple[dict, dict]:
     "Read, parse and split a real dataset; returns (splits, parse report). Sources default to the hub name."
     if name not in PARSERS or name == "tldr_sft": raise DataError(f"unknown dataset {name!r}; known: {', '.join(k for k in PARSERS if k != 'tldr_sft')}")
     test_split = "validation" if name == "openai/summarize_from_feedback" else "test"
-    tr, c1 = PARSERS[name](read_rows(train_source or name, "train"))
-    te, c2 = PARSERS[name](read_rows(test_source or name, test_split))
+    cfg = HUB_CONFIGS.get(name)  # used only when a source is the hub
+    tr, c1 = PARSERS[name](read_rows(train_source or name, "train", cfg))
+    te, c2 = PARSERS[name](read_rows(test_source or name, test_split, cfg))
     report = dict(train=dict(c1), test=dict(c2))
     log(f"{name}: train {dict(c1)}; test {dict(c2)}")
-    return paper_split(tr, te, data_split, n_validation, seed), report
+    return paper_split(tr, te, data_split, n_validation, seed, n_comparisons), report

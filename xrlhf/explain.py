@@ -214,10 +214,11 @@ def explain(D, Q, method="xrlhf", tol=1e-6, sizes=None, theta=None, seed=0, desc
     return pd.DataFrame(rows)
 
 def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
-    "Precision and recall of the union of selected sets against the planted comparisons."
+    "Precision and recall of the union of selected sets against the planted comparisons (None without any planted one: no ground truth)."
     U = sorted({i for s in sel.selected for i in s}); planted = np.asarray(planted, bool)
     hit = int(planted[U].sum()) if U else 0
-    return dict(precision=hit / len(U) if U else None, recall=hit / planted.sum() if planted.sum() else None,
+    # with nothing planted (real data) a precision of 0 would read as a failed explainer: it is undefined
+    return dict(precision=hit / len(U) if U and planted.any() else None, recall=hit / planted.sum() if planted.sum() else None,
                 n_planted=int(planted.sum()), n_selected=len(U), selected_fraction=len(U) / n_total,
                 n_failed=int((sel.status != "ok").sum()))
 

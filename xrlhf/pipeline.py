@@ -18,7 +18,7 @@ __all__ = ['STAGES', 'ORDER', 'SPEED_ONLY', 'KERNEL', 'repo_root', 'code_hash', 
 # %% ../nbs/11_pipeline.ipynb #a2edc64f
 # stage -> (inputs, settings sections it reads, one run per algorithm?)
 STAGES = {
-    "data":           ([], ["world"], False),
+    "data":           ([], ["world", "source"], False),
     "sft":            (["data"], ["sft", "model"], False),
     "reward":         (["data"], ["reward", "model"], False),
     "rlhf":           (["data", "sft", "reward"], ["rl"], True),
@@ -50,6 +50,10 @@ SPEED_ONLY = {"explain": ("workers",)}
 def section(S, name):
     if name == "model": return S[f"model.{S['study']['model']}"]
     if name == "judge": return S["study"]["judge"]
+    if name == "source":
+        if S["study"]["data"] == "world": return "world"
+        p = S[f"model.{S['study']['model']}"]
+        return dict(data=S["study"]["data"], **S["data"], tokenizer=p["name"] if p["arch"] == "pretrained" else "bpe")
     return {k: v for k, v in S[name].items() if k not in SPEED_ONLY.get(name, ())}
 
 def stage_dir(S, root, stage, task, algorithm, seed) -> Path:

@@ -23,9 +23,9 @@ from .finetune import finetune
 
 # %% auto #0
 __all__ = ['SPLITS', 'READING', 'ABLATIONS', 'load_data', 'load_truth', 'tokenizer', 'preset', 'make_judge', 'rl_kwargs',
-           'reward_fn', 'accelerator', 'make_data', 'run_sft', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl',
-           'run_unsatisfactory', 'run_explain', 'explanation_cards', 'show_cards', 'run_unlearn', 'run_finetune',
-           'policy_winrates', 'run_evaluate', 'run_ablations']
+           'reward_fn', 'accelerator', 'make_data', 'no_truth', 'make_real_data', 'has_truth', 'run_sft', 'run_reward',
+           'run_rlhf', 'plot_gold_vs_kl', 'run_unsatisfactory', 'run_explain', 'explanation_cards', 'show_cards',
+           'run_unlearn', 'run_finetune', 'policy_winrates', 'run_evaluate', 'run_ablations']
 
 # %% ../nbs/10_study.ipynb #fd82cf7c
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -45,7 +45,9 @@ def preset(S): return S[f"model.{S['study']['model']}"]
 def make_judge(S, seed):
     "The judge named by [study] judge: `gold` (the world's gold utility) or a reward model by hub name."
     j = S["study"]["judge"]
-    if j == "gold": return gold_judge(World(seed))
+    if j == "gold":
+        if S["study"]["data"] != "world": raise ValueError(f"[study] judge = gold is the simulated world's utility; with data = {S['study']['data']} name a reward model")
+        return gold_judge(World(seed))
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from xrlhf.models import _hub
     m = _hub(AutoModelForSequenceClassification.from_pretrained, j); t = _hub(AutoTokenizer.from_pretrained, j)
@@ -65,20 +67,56 @@ def accelerator(ctx):
 
 # %% ../nbs/10_study.ipynb #8b940687
 def make_data(ctx) -> dict:
-    "Build the world's datasets and tokenizer; write train/, truth/ and tokenizer/."
+    "Build the datasets (the world's, or the real dataset `[study] data` names) and the tokenizer; write train/, truth/ and tokenizer/."
+    if ctx.S["study"]["data"] != "world": return make_real_data(ctx)
     D = make_datasets(ctx.S["world"], ctx.task, ctx.seed)
-    texts = [*(D["sft"].prompt + D["sft"].completion), *(D["reward"].prompt + D["reward"].chosen), *D["reward"].rejected, *D["validation"].prompt]
-    tok = build_tokenizer(texts, 1024)
+    tok = build_tokenizer(_texts(D), 1024)
+    tr = D["truth"]
+    _write_data(ctx, D, tok, dict(sizes={k: len(v) for k, v in D.items()}, planted_fraction=float(tr.planted.mean()),
+                                  planted_by_family=tr[tr.planted].family.value_counts().to_dict(),
+                                  annotator_gold_agreement=tr.groupby("annotator").gold_agrees.mean().to_dict()))
+    return D
+
+def _texts(D) -> list[str]:
+    "The text a from-scratch tokenizer is trained on: training text and validation prompts (never reward_eval's answers)."
+    return [*(D["sft"].prompt + D["sft"].completion), *(D["reward"].prompt + D["reward"].chosen), *D["reward"].rejected, *D["validation"].prompt]
+
+def _write_data(ctx, D, tok, summary):
     with ctx.output() as out:
         (out/"train").mkdir(); (out/"truth").mkdir()
         for k in SPLITS: D[k].to_parquet(out/"train"/f"{k}.parquet")
         D["truth"].to_parquet(out/"truth"/"truth.parquet")
         tok.save_pretrained(out/"tokenizer")
-        tr = D["truth"]
-        write_json(out/"summary.json", dict(sizes={k: len(v) for k, v in D.items()}, planted_fraction=float(tr.planted.mean()),
-                   planted_by_family=tr[tr.planted].family.value_counts().to_dict(),
-                   annotator_gold_agreement=tr.groupby("annotator").gold_agrees.mean().to_dict()))
+        write_json(out/"summary.json", summary)
+
+def no_truth(n) -> pd.DataFrame:
+    "The truth table of real data: one row per reward comparison, none planted, no gold label."
+    return pd.DataFrame(dict(comparison=np.arange(n), annotator="dataset", family=None, planted=np.zeros(n, bool), gold_agrees=None))
+
+def make_real_data(ctx) -> dict:
+    "A real dataset through `xrlhf.data.load_comparisons`, in the world's artifact layout; the preset's tokenizer (or BPE trained on it)."
+    from xrlhf.data import load_comparisons, DataError
+    S = ctx.S; name, d = S["study"]["data"], S["data"]
+    src = {}  # [data] train / test: a local file, relative to the settings file's folder; empty: the hub split of `name`
+    for k in ("train", "test"):
+        if not d[k]: src[k] = None; continue
+        p = Path(d[k]).expanduser(); p = p if p.is_absolute() or ctx.settings_path is None else Path(ctx.settings_path).parent/p
+        if not p.is_file(): raise DataError(f"{ctx.settings_path}: [data] {k} = {d[k]!r}: no such file ({p}) for {name}")
+        src[k] = str(p)
+    D, report = load_comparisons(name, src["train"], src["test"], d["data_split"], d["n_validation"], ctx.seed,
+                                 n_comparisons=d["n_comparisons"])  # reads and parses everything before anything is written
+    D["truth"] = no_truth(len(D["reward"]))
+    p = preset(S)  # a pretrained model keeps its own vocabulary; a from-scratch one learns BPE on this text as in the world
+    tok = load_tokenizer(p["name"]) if p["arch"] == "pretrained" else build_tokenizer(_texts(D), 1024)
+    _write_data(ctx, D, tok, dict(sizes={k: len(v) for k, v in D.items()}, planted_fraction=None, planted_by_family={},
+                                  annotator_gold_agreement=None, ground_truth=False, dataset=name,
+                                  sources=dict(train=d["train"] or name, test=d["test"] or name), parsed=report,
+                                  dropped={split: {k: v for k, v in c.items() if k != "ok"} for split, c in report.items()}))
     return D
+
+def has_truth(data_dir) -> bool:
+    "Whether a data artifact has planted causes to score against (the world's does; real data's does not)."
+    return read_json(Path(data_dir)/"summary.json").get("ground_truth", True)
 
 def run_sft(ctx):
     S = ctx.S; D = load_data(ctx); tok = tokenizer(ctx)
@@ -129,14 +167,15 @@ def plot_gold_vs_kl(log, title=""):
 
 def run_unsatisfactory(ctx) -> dict:
     "Greedy responses of pi_0 and pi_sft on validation, judged; the unsatisfactory set and its share of the planted regions."
-    S = ctx.S; D = load_data(ctx); tok = tokenizer(ctx); dev = get_device(); W = World(ctx.seed)
+    S = ctx.S; D = load_data(ctx); tok = tokenizer(ctx); dev = get_device()
     val = list(D["validation"].prompt); mnt = S["rl"]["max_new_tokens"]
     rs = respond(load_policy(ctx.inputs["sft"]/"model", dev), tok, val, max_new_tokens=mnt, desc="respond (sft)")
     r0 = respond(load_policy(ctx.inputs["rlhf"]/"model", dev), tok, val, max_new_tokens=mnt, desc="respond (rlhf)")
     U = unsatisfactory(val, r0, rs, make_judge(S, ctx.seed))
     u = U.unsatisfactory.to_numpy()
-    regions = {}
-    for f in S["world"]["flaws"]:
+    regions = {} if has_truth(ctx.inputs["data"]) else None  # real data has no planted regions to take shares of
+    W = World(ctx.seed) if regions is not None else None
+    for f in S["world"]["flaws"] if regions is not None else []:
         if FLAWS[f]["task"] != ctx.task: continue
         reg = np.array([in_flaw_region(W, f, p) for p in val])
         regions[f] = dict(share_of_all=float(reg.mean()), share_of_unsat=float(reg[u].mean()) if u.any() else None,
@@ -172,7 +211,7 @@ def run_explain(ctx) -> dict:
     main = S["explain"]["reading"]  # which reading's union is unlearned downstream
     key = READING[main]
     union = sorted({i for s in sel[key].selected for i in s}) if len(U) else []
-    m = dict(attribution=att, n_queries=len(U), unlearned_fraction=len(union) / len(Dphi), n_unlearned=len(union),
+    m = dict(attribution=att, ground_truth=has_truth(ctx.inputs["data"]), n_queries=len(U), unlearned_fraction=len(union) / len(Dphi), n_unlearned=len(union),
              seconds=timing, reading=main, failed_queries=int((sel[key].status != "ok").sum()) if len(U) else 0)
     with ctx.output() as out:
         for k, v in sel.items(): v.to_json(out/f"selected_{k}.json", orient="records")
@@ -183,7 +222,7 @@ def explanation_cards(ctx_or_dirs, n=None) -> list[str]:
     "Markdown cards: an unsatisfactory prompt, its RLHF and SFT responses, and the selected comparisons (weights, planted?)."
     data, unsat, expl = ctx_or_dirs if isinstance(ctx_or_dirs, tuple) else (ctx_or_dirs.inputs["data"], ctx_or_dirs.inputs["unsatisfactory"], ctx_or_dirs.out)
     R = pd.read_parquet(Path(data)/"train"/"reward.parquet"); T = pd.read_parquet(Path(data)/"truth"/"truth.parquet")
-    U = pd.read_parquet(Path(unsat)/"responses.parquet"); U = U[U.unsatisfactory].reset_index(drop=True)
+    U = pd.read_parquet(Path(unsat)/"responses.parquet"); U = U[U.unsatisfactory].reset_index(drop=True); truth = has_truth(data)
     sel = pd.read_json(Path(expl)/"selected_xrlhf.json", orient="records") if (Path(expl)/"selected_xrlhf.json").exists() else pd.DataFrame()
     cards = []
     for i in range(min(len(sel), n or len(sel))):
@@ -198,7 +237,7 @@ def explanation_cards(ctx_or_dirs, n=None) -> list[str]:
         for j in top:
             c = int(s["selected"][j]); r = R.iloc[c]; fam = T.family.iloc[c]
             esc = lambda t: t.strip().replace("|", "/").replace("\n", " ")
-            lines.append(f"| {c} | {w[j]:.3f} | {fam if T.planted.iloc[c] else 'no'} | {esc(r.prompt[-60:])} | {esc(r.chosen)} | {esc(r.rejected)} |")
+            lines.append(f"| {c} | {w[j]:.3f} | {fam if T.planted.iloc[c] else ('no' if truth else 'n/a')} | {esc(r.prompt[-60:])} | {esc(r.chosen)} | {esc(r.rejected)} |")
         cards.append("\n".join(lines))
     return cards
 
