@@ -126,7 +126,7 @@ def bench_rl(steps=6, bs=32, mnt=32) -> dict:
 
 # %% ../nbs/14_bench.ipynb #a5e09701
 def bench_reproduce(reports="reports") -> dict:
-    "Wall seconds per stage (summed over runs) from the metrics of the last full and quick reproduce."
+    "Compute seconds per stage (summed over runs) from the metrics of the last full and quick reproduce, and the runner's wall clock."
     out = {}
     for name, f in (("full", Path(reports)/"metrics.json"), ("quick", Path(reports)/"quick"/"metrics.json")):
         if not f.exists(): continue
@@ -144,6 +144,10 @@ def bench_reproduce(reports="reports") -> dict:
         for st in ("data", "sft", "reward"): per[st] = sum(v for (t, s, x), v in shared.items() if x == st)
         out[name] = dict(per_stage_seconds={k: round(v, 1) for k, v in per.items()}, total_seconds=round(sum(per.values()), 1),
                          seeds=len(seeds), per_seed_seconds=round(sum(per.values()) / max(len(seeds), 1), 1), runs=len(M))
+        log = f.parent/"reproduce.json"  # the runner's own clock: kernels, skipped stages and the report included
+        if log.exists():
+            L = read_json(log); out[name].update(wall_seconds=L["wall_seconds"], wall_stage_runs=L["stage_runs"], wall_skipped=L["skipped"],
+                                                 wall_per_seed_seconds=round(L["wall_seconds"] / max(len(seeds), 1), 1))
     return dict(**out, **machine())
 
 # %% ../nbs/14_bench.ipynb #2c1d5adb

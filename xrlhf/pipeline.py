@@ -133,12 +133,17 @@ def ensure_kernel(name=KERNEL):
 
 @contextlib.contextmanager
 def warm_kernel(name=KERNEL):
-    "One kernel kept running across stage notebooks (pass it to `run_stage` as `km`); shut down on exit."
+    "A function giving one kernel kept running across stage notebooks (pass it to `run_stage` as `km`), started on first need; shut down on exit."
     from jupyter_client.manager import KernelManager
-    os.environ.setdefault("XRLHF_QUIET", "1")  # read by the kernel at start
-    km = KernelManager(kernel_name=ensure_kernel(name)); km.start_kernel(cwd=str(repo_root()))
-    try: yield km
-    finally: km.shutdown_kernel(now=True)
+    kms = []
+    def get():
+        if not kms:
+            os.environ.setdefault("XRLHF_QUIET", "1")  # read by the kernel at start
+            kms.append(KernelManager(kernel_name=ensure_kernel(name))); kms[0].start_kernel(cwd=str(repo_root()))
+        return kms[0]
+    try: yield get
+    finally:
+        for km in kms: km.shutdown_kernel(now=True)
 
 def _fresh_namespace(km):
     "Reset a warm kernel before the next notebook: nothing of the previous stage stays reachable."
@@ -151,7 +156,7 @@ def _fresh_namespace(km):
     finally: kc.stop_channels()
 
 def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None, force=False, log=print, overrides=None, km=None) -> str:
-    "Execute one stage notebook with papermill unless its artifact is fresh (in kernel `km` if given). Returns 'skipped' or 'ran'."
+    "Execute one stage notebook with papermill unless its artifact is fresh (in kernel `km()` if given). Returns 'skipped' or 'ran'."
     import papermill as pm
     S, root_, sp = load_study(settings, quick, root, overrides)
     out = stage_dir(S, root_, stage, task, algorithm, seed)
@@ -164,7 +169,7 @@ def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None,
     t0 = time.time()
     # Nobody watches a batch kernel's bars (the runner shows its own); they would only bloat the executed notebook.
     os.environ.setdefault("XRLHF_QUIET", "1")
-    if km is not None: _fresh_namespace(km)
+    if km is not None: km = km(); _fresh_namespace(km)
     try:
         pm.execute_notebook(str(repo_root()/"nbs"/"stages"/f"{stage}.ipynb"), str(nb_out), parameters=params, km=km,
                             kernel_name=ensure_kernel(), language="python", cwd=str(repo_root()), progress_bar=False, log_output=False)
@@ -203,8 +208,11 @@ def reproduce(settings="settings.ini", quick=False, root=None, reports=None, log
     from xrlhf.report import build_report
     rep = Path(reports) if reports else (sp.parent/S["study"]["reports"])
     build_report(S, root_, rep/("quick" if quick else ""), quick=quick, settings_path=sp)
-    log(f"reproduce: {sum(v[0] == 'ran' for v in status.values())} stage runs, "
-        f"{sum(v[0] == 'skipped' for v in status.values())} skipped, {time.time() - t00:.1f}s")
+    n_ran = sum(v[0] == "ran" for v in status.values()); el = round(time.time() - t00, 1)
+    if n_ran:  # the wall time of the last reproduce that computed anything (make bench reads it), kernels and report included
+        write_json(rep/("quick" if quick else "")/"reproduce.json", dict(wall_seconds=el, stage_runs=n_ran, skipped=len(status) - n_ran,
+                   warm_kernel=warm, date=time.strftime("%Y-%m-%d %H:%M"), stages={k: dict(status=v[0], seconds=v[1]) for k, v in status.items()}))
+    log(f"reproduce: {n_ran} stage runs, {len(status) - n_ran} skipped, {el:.1f}s")
     return status
 
 # %% ../nbs/11_pipeline.ipynb #f6b3c56c
