@@ -82,10 +82,13 @@ tok = build_tokenizer(P, 512); preset = dict(arch="gpt_neox", hidden_size=128, n
 set_seed(0); pi, ref, rm = build_policy(preset, tok), build_policy(preset, tok), build_reward_model(preset, tok)
 dev = "cuda" if torch.cuda.is_available() else "cpu"; pi, ref, rm = pi.to(dev), ref.to(dev), rm.to(dev)
 rf = lambda p, r: rewards(rm, tok, p, r)
-# The peak resident set while training, above what is resident when it starts (the process's lifetime
-# maximum would be set by building the models and hide the loop's own memory).
+# The peak resident set while training, above what is resident when it starts. Not ru_maxrss: it is
+# the lifetime maximum, set by building the models, and Linux carries it over from the parent
+# across exec (a parent holding a 1.5 GB array gave every child the same "peak"). VmHWM belongs to
+# this process's memory map and "5" in clear_refs resets it to the current RSS.
 import gc; gc.collect()
-base = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024
+def _kb(key): return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith(key + ":"))
+open("/proc/self/clear_refs", "w").write("5"); base = _kb("VmRSS")
 if dev == "cuda": torch.cuda.reset_peak_memory_stats(); gbase = torch.cuda.memory_allocated()
 t0 = time.perf_counter()
 if algo == "trl_rloo":
@@ -107,7 +110,7 @@ else:
     t0 = time.perf_counter()
     _, log = train_rl(pi, tok, P, rf, algo, steps=steps, batch_size=bs, lr=1e-5, max_new_tokens=mnt, ref=ref, critic=critic)
     el = time.perf_counter() - t0; gen_tokens = float(log.tokens.sum()) * (2 if algo == "remax" else 1)
-peak = (torch.cuda.max_memory_allocated() - gbase) / 2**20 if dev == "cuda" else max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base, 0) / 1024
+peak = (torch.cuda.max_memory_allocated() - gbase) / 2**20 if dev == "cuda" else max(_kb("VmHWM") - base, 0) / 1024
 print(json.dumps(dict(seconds=el, seconds_per_update=el / steps, generated_tokens=gen_tokens, tokens_per_s=gen_tokens / el, peak_mib=peak, device=dev)))
 '''
 
