@@ -102,25 +102,22 @@ def explain_one(D, q, tol=1e-6, reading="prefix", phat=None, prep=None):
     else: dist = float(np.linalg.norm(phat - q))
     if reading == "weighted": return _weighted(D, phat, dist, scale, tol, sq)
     order = _nearest_first(D, phat, sq)
-    if reading == "face" and dist > tol * scale:  # only comparisons on the supporting hyperplane can carry weight
-        u = (q - phat) / dist
-        near = np.flatnonzero(np.abs((D @ u - phat @ u)[order]) <= 1e3 * tol * scale)
-        k = _face_prefix(D[order[near]], phat, tol * scale)
-        if k is not None:
-            sel = order[near[:k]]; r, S, lam = _hull(D, sel, phat, sq); w = np.zeros(k); w[S] = lam
-            return dict(selected=sel, weights=w, residual=r / scale, distance=dist, checks=1, status="ok", phat=phat)
-    lo, hi, checks, best = 1, len(D), 0, None  # invariant: prefix `hi` is feasible (the whole set holds phat)
-    if dist > tol * scale:  # outside: try the supporting-hyperplane shortcut, then verify it on real prefixes
+    k = None  # outside the hull only comparisons on the supporting hyperplane through phat can carry weight
+    if dist > tol * scale:
         u = (q - phat) / dist
         near = np.flatnonzero(np.abs((D @ u - phat @ u)[order]) <= 1e3 * tol * scale)  # ranks of points on the face
         k = _face_prefix(D[order[near]], phat, tol * scale)
-        if k is not None:
-            k = int(near[k - 1]) + 1
-            r, S, lam = _hull(D, order[:k], phat, sq); checks += 1
-            if r <= tol * scale:
-                hi, best = k, (r, S, lam)
-                if k == 1 or _hull(D, order[:k - 1], phat, sq)[0] > tol * scale: lo = k
-                checks += k > 1
+    if reading == "face" and k is not None:
+        sel = order[near[:k]]; r, S, lam = _hull(D, sel, phat, sq); w = np.zeros(k); w[S] = lam
+        return dict(selected=sel, weights=w, residual=r / scale, distance=dist, checks=1, status="ok", phat=phat)
+    lo, hi, checks, best = 1, len(D), 0, None  # invariant: prefix `hi` is feasible (the whole set holds phat)
+    if k is not None:  # the supporting-hyperplane shortcut for the prefix, verified on real prefixes
+        k = int(near[k - 1]) + 1
+        r, S, lam = _hull(D, order[:k], phat, sq); checks += 1
+        if r <= tol * scale:
+            hi, best = k, (r, S, lam)
+            if k == 1 or _hull(D, order[:k - 1], phat, sq)[0] > tol * scale: lo = k
+            checks += k > 1
     while lo < hi:
         mid = (lo + hi) // 2; r, S, lam = _hull(D, order[:mid], phat, sq); checks += 1
         if r <= tol * scale: hi, best = mid, (r, S, lam)
