@@ -47,10 +47,17 @@ def test_sigkill_at_three_points_then_resume_gives_the_same_metrics(quick_study,
     s = quick_study["settings"]; root, rep = tmp_path/"artifacts", tmp_path/"reports"
     cmd = [str(BIN/"xrlhf"), "reproduce", "--quick", "--settings", str(s), "--root", str(root), "--reports", str(rep)]
     kills = []
-    for delay in (14.0, 23.0, 31.0):  # seconds into each (re)start: kernel start, compute and writes of different stages
+    # Kill points by progress, not by clock (fixed delays broke once the warm kernel made the study fast):
+    # each (re)start runs until `done` stages have manifests, then dies 1 s into the next stage
+    # (kernel reset, compute or artifact write), so the three kills land in three different stages.
+    for done in (2, 5, 8):
         p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        try: p.wait(timeout=delay); pytest.fail(f"the study finished within {delay}s; nothing was killed")
-        except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); p.wait()
+        while len(list(root.rglob("manifest.json"))) < done:
+            if p.poll() is not None: pytest.fail(f"the study ended (rc {p.returncode}) before {done} stages; nothing was killed")
+            time.sleep(0.2)
+        time.sleep(1.0)
+        if p.poll() is not None: pytest.fail("the study finished before the kill")
+        os.killpg(p.pid, signal.SIGKILL); p.wait()
         done = sorted(str(m.parent.relative_to(root)) for m in root.rglob("manifest.json"))
         kills.append(done)
         assert not _half_written(root), _half_written(root)
