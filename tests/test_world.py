@@ -56,6 +56,17 @@ def test_gold_utility_edge_strings():
         assert np.isfinite(gold_utility(W, p, s))
 
 @pytest.mark.parametrize("key,val,msg", [("n_comparisons", -1, "n_comparisons"), ("flaws", ["nope"], "unknown flaw family 'nope'"),
-                                         ("flaw_rate", 1.2, "flaw_rate"), ("label_noise", -0.1, "label_noise")])
+                                         ("flaw_rate", 1.2, "flaw_rate"), ("label_noise", -0.1, "label_noise"), ("tldr_sft", -5, "tldr_sft")])
 def test_bad_world_settings(key, val, msg):
     with pytest.raises(ValueError, match=msg): make_datasets(dict(SW, **{key: val}), "dialogue", 0)
+
+def test_tldr_sft_is_summarisations_own_demo_set():
+    "tldr_sft > 0 gives summarisation that many demos, held out from validation; dialogue and the other splits are unchanged."
+    sw = dict(SW, tldr_sft=120)
+    for task in TASKS:
+        A, B = make_datasets(SW, task, 2), make_datasets(sw, task, 2)
+        assert A["reward"].equals(B["reward"]) and A["rl"].equals(B["rl"]) and A["truth"].equals(B["truth"])
+        if task == "dialogue": assert _bytes(A) == _bytes(B)
+        else:
+            assert len(B["sft"]) == 120 and not set(B["sft"].prompt) & set(B["validation"].prompt)
+            assert not B["sft"].equals(A["sft"]) and len(B["validation"]) == len(A["validation"])

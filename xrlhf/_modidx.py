@@ -215,6 +215,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.world._has_trait': ('world.html#_has_trait', 'xrlhf/world.py'),
                              'xrlhf.world._in_region': ('world.html#_in_region', 'xrlhf/world.py'),
                              'xrlhf.world._pair': ('world.html#_pair', 'xrlhf/world.py'),
+                             'xrlhf.world._tldr_sft': ('world.html#_tldr_sft', 'xrlhf/world.py'),
                              'xrlhf.world.annotate': ('world.html#annotate', 'xrlhf/world.py'),
                              'xrlhf.world.annotator_utility': ('world.html#annotator_utility', 'xrlhf/world.py'),
                              'xrlhf.world.check_world_settings': ('world.html#check_world_settings', 'xrlhf/world.py'),

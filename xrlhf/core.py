@@ -40,7 +40,8 @@ SCHEMA = {
                   artifacts=(str, _nonempty), reports=(str, _nonempty)),
     "world": dict(n_comparisons=(int, _pos), data_split=(_ints, (lambda v: len(v) == 3 and min(v) > 0, "three positive weights, e.g. 2,4,4")),
                   n_validation=(int, _pos), flaws=(_strs, _any), flaw_rate=(float, _unit),
-                  annotator_beta=(float, _pos), label_noise=(float, _unit), sft_quality=(float, _unit)),
+                  annotator_beta=(float, _pos), label_noise=(float, _unit), sft_quality=(float, _unit),
+                  tldr_sft=(int, _nonneg)),
     "model": dict(arch=(str, (lambda v: v in ("gpt_neox", "opt", "llama", "pretrained"), "arch is gpt_neox, opt, llama or pretrained")),
                   name=(str, _any), hidden_size=(int, _pos), num_layers=(int, _pos), num_heads=(int, _pos),
                   max_length=(int, _pos), reward_name=(str, _any)),
@@ -69,6 +70,7 @@ SCHEMA["study"].update(data=(str, _nonempty))
 SCHEMA["data"] = dict(train=(str, _any), test=(str, _any), data_split=SCHEMA["world"]["data_split"], n_validation=(int, _pos),
                       n_comparisons=(int, _nonneg))
 DEFAULTS = {"model": dict(lora_r=0, lora_alpha=16.0, lora_dropout=0.05, lora_targets=[], bf16=False, gradient_checkpointing=False),
+            "world": dict(tldr_sft=0),
             "explain": dict(workers=1), "study": dict(data="world"),
             "data": dict(train="", test="", data_split=[2, 4, 4], n_validation=500, n_comparisons=0)}
 OPTIONAL = {sec for sec, d in DEFAULTS.items() if sec != "model" and set(d) == set(SCHEMA[sec])}  # sections that may be left out whole
@@ -128,6 +130,7 @@ def _check_data(path, st):
 def quick_settings(S: dict) -> dict:
     "A copy of `S` shrunk by its `[quick]` section, for a whole-matrix smoke test."
     S = json.loads(json.dumps(S)); q = S["quick"]
+    S["world"]["tldr_sft"] = S["world"]["tldr_sft"] * q["n_comparisons"] // S["world"]["n_comparisons"]  # same share of the data
     S["world"]["n_comparisons"], S["world"]["n_validation"] = q["n_comparisons"], q["n_validation"]
     S["data"]["n_comparisons"], S["data"]["n_validation"] = q["n_comparisons"], q["n_validation"]
     S["study"]["seeds"] = q["seeds"]

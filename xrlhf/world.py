@@ -284,6 +284,7 @@ def check_world_settings(sw: dict):
         if not isinstance(sw.get(k), (int, np.integer)) or sw[k] <= 0: raise ValueError(f"[world] {k} must be a positive integer, got {sw.get(k)!r}")
     for k in ("flaw_rate", "label_noise", "sft_quality"):
         if not 0 <= sw.get(k, -1) <= 1: raise ValueError(f"[world] {k} must be in [0, 1], got {sw.get(k)!r}")
+    if not isinstance(sw.get("tldr_sft", 0), (int, np.integer)) or sw.get("tldr_sft", 0) < 0: raise ValueError(f"[world] tldr_sft must be an integer >= 0, got {sw.get('tldr_sft')!r}")
     if sw.get("annotator_beta", 0) <= 0: raise ValueError(f"[world] annotator_beta must be > 0, got {sw.get('annotator_beta')!r}")
     bad = [f for f in sw.get("flaws", []) if f not in FLAWS]
     if bad: raise ValueError(f"[world] flaws: unknown flaw family {bad[0]!r}; known: {', '.join(FLAWS)}")
@@ -297,6 +298,15 @@ def _pair(w, prompt, rng, tries=8):
         b, tb = make_response(w, prompt, rng)
         if b != a: return a, ta, b, tb
     return a, ta, b, tb
+
+def _tldr_sft(w, sw, rng) -> pd.DataFrame:
+    "The summarisation SFT set of its own: the gold-better response of a fresh pair with probability `sft_quality`."
+    rows = []
+    for _ in range(sw["tldr_sft"]):
+        p = make_prompt(w, "summarisation", rng); a, _, b, _ = _pair(w, p, rng)
+        best, worst = (a, b) if gold_utility(w, p, a) >= gold_utility(w, p, b) else (b, a)
+        rows.append(dict(prompt=p, completion=best if rng.random() < sw["sft_quality"] else worst))
+    return pd.DataFrame(rows)
 
 def make_datasets(sw: dict, task: str, seed: int) -> dict:
     "The world's datasets for one task and seed: sft, reward, rl, validation, reward_eval and truth."
@@ -321,7 +331,9 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     ds = np.array(sw["data_split"], float); cut = np.round(np.cumsum(ds / ds.sum()) * len(df)).astype(int)
     sft, rew, rl = df.iloc[:cut[0]], df.iloc[cut[0]:cut[1]].reset_index(drop=True), df.iloc[cut[1]:]
     good = rng.random(len(sft)) < sw["sft_quality"]
-    seen = set(df.prompt); val = []
+    demos = pd.DataFrame(dict(prompt=sft.prompt.values, completion=np.where(good, sft.chosen, sft.rejected)))
+    if task == "summarisation" and sw.get("tldr_sft", 0) > 0: demos = _tldr_sft(w, sw, rng)
+    seen = set(df.prompt) | set(demos.prompt); val = []
     while len(val) < sw["n_validation"]:
         p = make_prompt(w, task, rng)
         if p not in seen: val.append(p); seen.add(p)
@@ -330,7 +342,7 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
         a, _, b, _ = _pair(w, p, rng); ua, ub = gold_utility(w, p, a), gold_utility(w, p, b)
         if ua != ub: ev.append(dict(prompt=p, chosen=a if ua > ub else b, rejected=b if ua > ub else a))
     return dict(
-        sft=pd.DataFrame(dict(prompt=sft.prompt.values, completion=np.where(good, sft.chosen, sft.rejected))),
+        sft=demos,
         reward=rew[["prompt", "chosen", "rejected"]].copy(),
         rl=pd.DataFrame(dict(prompt=rl.prompt.values)),
         validation=pd.DataFrame(dict(prompt=val)),
