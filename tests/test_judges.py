@@ -182,3 +182,37 @@ def test_reply_without_choices_is_a_clear_error(server, tmp_path):
     with pytest.raises(JudgeError, match="choices.*'judge-test'"):
         llm_judge_pairwise(P[:1], A[:1], B[:1], base_url=srv["url"], cache=tmp_path / "c.jsonl", **FAST)
     assert not (tmp_path / "c.jsonl").exists()
+
+def shorter_judge(n, body):
+    "Prefers the shorter response; ties go to A (position-biased), so a tie scores 1/2 over both orders."
+    a, b = pair_of(body)
+    return 200, reply_json(f"Comparison: brevity.\nPreferred: {'B' if len(b) < len(a) else 'A'}"), {}
+
+def test_study_with_an_llm_judge(quick_study, server, tmp_path, monkeypatch):
+    "`[study] judge = llm:MODEL` judges the unsatisfactory set and the win rates pairwise through the endpoint, cached on disk."
+    import shutil
+    import pandas as pd
+    from conftest import xrlhf
+    st = server(shorter_judge); monkeypatch.setenv("OPENAI_BASE_URL", st["url"])
+    root = tmp_path/"artifacts"; shutil.copytree(quick_study["root"], root)
+    run = lambda *a: xrlhf("run", "evaluate", "--quick", "--settings", quick_study["settings"], "--root", root, "--reports", tmp_path/"reports",
+                           "-p", "study.judge", "llm:judge-test", *a)
+    run(); seed = root/"dialogue"/"seed0"/"remax"
+    def pref(a, b):  # what shorter_judge's two orders give
+        la, lb = np.array([len(x.strip()) for x in a]), np.array([len(x.strip()) for x in b])
+        return np.where(la < lb, 1.0, np.where(la > lb, 0.0, 0.5))
+    U = pd.read_parquet(seed/"unsatisfactory"/"responses.parquet"); mu = json.loads((seed/"unsatisfactory"/"metrics.json").read_text())
+    want = pref(U.response_rlhf, U.response_sft)
+    assert np.allclose(U.score_rlhf, want) and (U.unsatisfactory == (want < 0.5)).all() and mu["unsatisfactory_fraction"] == (want < 0.5).mean()
+    assert mu["llm_judge"]["pairs"] == len(U) and mu["llm_judge"]["judgments"] == 2 * len(U)
+    assert 0 < mu["llm_judge"]["requests"] <= 2 * len(U)  # identical messages (a == b in both orders) are asked once
+    E = pd.read_parquet(seed/"evaluate"/"responses.parquet"); me = json.loads((seed/"evaluate"/"metrics.json").read_text())
+    assert np.isclose(me["winrate"]["xrlhf_vs_rlhf"]["all"]["rate"], pref(E.response_xrlhf, U.response_rlhf).mean())
+    assert np.isclose(me["winrate"]["xrlhf_vs_sft"]["all"]["rate"], pref(E.response_xrlhf, U.response_sft).mean())
+    assert np.isclose(me["winrate"]["rlhf_vs_sft"]["unsat"]["rate"], want[want < 0.5].mean()) if (want < 0.5).any() else True
+    assert me["llm_judge"]["pairs"] == 2 * len(U) and (root/"llm_judge.jsonl").exists()
+    assert st["n"] == mu["llm_judge"]["requests"] + me["llm_judge"]["requests"]  # the server saw every request the summaries count
+    n = st["n"]; run("--force")   # every judgment is in the cache: the rerun sends nothing and gives the same metrics
+    assert st["n"] == n and json.loads((seed/"evaluate"/"metrics.json").read_text())["winrate"] == me["winrate"]
+    j2 = json.loads((seed/"evaluate"/"metrics.json").read_text())["llm_judge"]
+    assert j2["requests"] == 0 and j2["cache_hits"] == me["llm_judge"]["requests"] + me["llm_judge"]["cache_hits"] > 0

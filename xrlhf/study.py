@@ -18,14 +18,16 @@ from .reward import train_reward, accuracy, rewards, features, check_phi, head
 from .rl import train_rl
 from .evaluate import win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory
 from .explain import explain, attribution
+from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn, unlearn_report
 from .finetune import finetune
 
 # %% auto #0
-__all__ = ['SPLITS', 'READING', 'ABLATIONS', 'load_data', 'load_truth', 'tokenizer', 'preset', 'make_judge', 'rl_kwargs',
-           'reward_fn', 'accelerator', 'make_data', 'no_truth', 'make_real_data', 'has_truth', 'run_sft', 'run_reward',
-           'run_rlhf', 'plot_gold_vs_kl', 'run_unsatisfactory', 'run_explain', 'explanation_cards', 'show_cards',
-           'run_unlearn', 'run_finetune', 'policy_winrates', 'run_evaluate', 'run_ablations']
+__all__ = ['SPLITS', 'READING', 'ABLATIONS', 'load_data', 'load_truth', 'tokenizer', 'preset', 'make_judge', 'pairwise_judge',
+           'pref_rates', 'rl_kwargs', 'reward_fn', 'accelerator', 'make_data', 'no_truth', 'make_real_data',
+           'has_truth', 'run_sft', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'run_unsatisfactory', 'run_explain',
+           'explanation_cards', 'show_cards', 'run_unlearn', 'run_finetune', 'policy_winrates', 'run_evaluate',
+           'run_ablations']
 
 # %% ../nbs/10_study.ipynb #fd82cf7c
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -43,8 +45,9 @@ def tokenizer(ctx): return load_tokenizer(ctx.inputs["data"]/"tokenizer")
 def preset(S): return S[f"model.{S['study']['model']}"]
 
 def make_judge(S, seed):
-    "The judge named by [study] judge: `gold` (the world's gold utility) or a reward model by hub name."
+    "The pointwise judge named by [study] judge: `gold` (the world's gold utility) or a reward model by hub name; None for `llm:MODEL`."
     j = S["study"]["judge"]
+    if j.startswith("llm:"): return None  # pairwise only (`pairwise_judge`); RL logs no judge score rather than pay for a call per step
     if j == "gold":
         if S["study"]["data"] != "world": raise ValueError(f"[study] judge = gold is the simulated world's utility; with data = {S['study']['data']} name a reward model")
         return gold_judge(World(seed))
@@ -52,6 +55,20 @@ def make_judge(S, seed):
     from xrlhf.models import _hub
     m = _hub(AutoModelForSequenceClassification.from_pretrained, j); t = _hub(AutoTokenizer.from_pretrained, j)
     return reward_model_judge(m, t)
+
+def pairwise_judge(S, root):
+    """`[study] judge = llm:MODEL`: an LLM over the OpenAI-compatible endpoint at `$OPENAI_BASE_URL` (key `$OPENAI_API_KEY`),
+    as `(prompts, a, b, stats) -> preference for a` (xrlhf.judges: both orders, retries, cost counts), its judgments cached in
+    `ROOT/llm_judge.jsonl` so a rerun pays nothing. None for a pointwise judge."""
+    j = S["study"]["judge"]
+    if not j.startswith("llm:"): return None
+    if not j[4:]: raise ValueError("[study] judge = llm:MODEL needs a model name, e.g. llm:gpt-4o")
+    return lambda prompts, a, b, stats=None: llm_judge_pairwise(prompts, a, b, model=j[4:], cache=Path(root)/"llm_judge.jsonl", stats=stats)
+
+def pref_rates(pref, subsets: dict, **kw) -> dict:
+    "`pref_win_rate` on each named mask of prompts: the pairwise judge's `win_rates`."
+    p = np.asarray(pref, float)
+    return {k: pref_win_rate(p[np.asarray(m, bool)], **kw) for k, m in subsets.items()}
 
 def rl_kwargs(S, steps=None) -> dict:
     R = S["rl"]
@@ -171,7 +188,11 @@ def run_unsatisfactory(ctx) -> dict:
     val = list(D["validation"].prompt); mnt = S["rl"]["max_new_tokens"]
     rs = respond(load_policy(ctx.inputs["sft"]/"model", dev), tok, val, max_new_tokens=mnt, desc="respond (sft)")
     r0 = respond(load_policy(ctx.inputs["rlhf"]/"model", dev), tok, val, max_new_tokens=mnt, desc="respond (rlhf)")
-    U = unsatisfactory(val, r0, rs, make_judge(S, ctx.seed))
+    P = pairwise_judge(S, ctx.root); stats = {}
+    if P is None: U = unsatisfactory(val, r0, rs, make_judge(S, ctx.seed))
+    else:  # a pairwise judge: score_rlhf is its preference for pi_0's response, score_sft the complement
+        p = P(val, r0, rs, stats)
+        U = pd.DataFrame(dict(prompt=val, response_rlhf=r0, response_sft=rs, score_rlhf=p, score_sft=1 - p, unsatisfactory=p < 0.5))
     u = U.unsatisfactory.to_numpy()
     regions = {} if has_truth(ctx.inputs["data"]) else None  # real data has no planted regions to take shares of
     W = World(ctx.seed) if regions is not None else None
@@ -181,7 +202,10 @@ def run_unsatisfactory(ctx) -> dict:
         regions[f] = dict(share_of_all=float(reg.mean()), share_of_unsat=float(reg[u].mean()) if u.any() else None,
                           unsat_rate_in_region=float(u[reg].mean()) if reg.any() else None)
     m = dict(unsatisfactory_fraction=float(u.mean()), n_unsat=int(u.sum()), n=len(u),
-             rlhf_vs_sft=win_rate(U.score_rlhf, U.score_sft, S["evaluate"]["n_bootstrap"], ctx.seed), planted_regions=regions)
+             rlhf_vs_sft=win_rate(U.score_rlhf, U.score_sft, S["evaluate"]["n_bootstrap"], ctx.seed) if P is None else
+                         pref_rates(U.score_rlhf, dict(all=np.ones(len(u), bool)), n_bootstrap=S["evaluate"]["n_bootstrap"], seed=ctx.seed)["all"],
+             planted_regions=regions)
+    if P is not None: m["llm_judge"] = judge_summary(stats)
     with ctx.output() as out:
         U.to_parquet(out/"responses.parquet"); write_json(out/"metrics.json", m)
     return m
@@ -299,8 +323,17 @@ def policy_winrates(ctx, policy, U=None) -> dict:
     S = ctx.S; tok = tokenizer(ctx)
     U = U if U is not None else pd.read_parquet(ctx.inputs["unsatisfactory"]/"responses.parquet")
     resp = respond(policy, tok, U.prompt, max_new_tokens=S["rl"]["max_new_tokens"], desc="respond (xrlhf)")
-    s = make_judge(S, ctx.seed)(U.prompt, resp); u = U.unsatisfactory.to_numpy()
+    u = U.unsatisfactory.to_numpy()
     sub = dict(unsat=u, sat=~u, all=np.ones(len(u), bool)); kw = dict(n_bootstrap=S["evaluate"]["n_bootstrap"], seed=ctx.seed)
+    P = pairwise_judge(S, ctx.root)
+    if P is not None:  # preferences, not scores: mean_score is each policy's mean preference in its comparisons
+        stats = {}; pr, ps = P(U.prompt, resp, U.response_rlhf, stats), P(U.prompt, resp, U.response_sft, stats)
+        return dict(winrate=dict(xrlhf_vs_rlhf=pref_rates(pr, sub, **kw), xrlhf_vs_sft=pref_rates(ps, sub, **kw),
+                                 rlhf_vs_sft=pref_rates(U.score_rlhf, sub, **kw)),
+                    mean_score=dict(xrlhf=float((pr.mean() + ps.mean()) / 2), rlhf=float(((1 - pr).mean() + U.score_rlhf.mean()) / 2),
+                                    sft=float(((1 - ps).mean() + U.score_sft.mean()) / 2)),
+                    llm_judge=judge_summary(stats), responses=resp, scores=pr.tolist())
+    s = make_judge(S, ctx.seed)(U.prompt, resp)
     return dict(winrate=dict(xrlhf_vs_rlhf=win_rates(s, U.score_rlhf, sub, **kw), xrlhf_vs_sft=win_rates(s, U.score_sft, sub, **kw),
                              rlhf_vs_sft=win_rates(U.score_rlhf, U.score_sft, sub, **kw)),
                 mean_score=dict(xrlhf=float(s.mean()), rlhf=float(U.score_rlhf.mean()), sft=float(U.score_sft.mean())),
