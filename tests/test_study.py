@@ -18,11 +18,21 @@ def test_metrics_contract(quick_study):
     for e in ("xrlhf", "weighted", "comparison", "knn", "random", "gradient"):
         assert set(r["attribution"][e]) >= {"precision", "recall", "n_planted", "n_selected"}
     assert set(r["ablations"]) == {"no_kl", "random_set"}
+    # probes: one entry per planted dialogue family, scored against that family's planted comparisons
+    import pandas as pd
+    truth = pd.read_parquet(quick_study["root"]/"dialogue"/"seed0"/"data"/"truth"/"truth.parquet")
+    fams = {f for f in truth.family.dropna().unique() if (truth.planted & truth.family.eq(f)).any()}
+    assert fams and set(r["probes"]) == fams
+    for f, pr in r["probes"].items():
+        assert pr["base_rate"] == pytest.approx((truth.planted & truth.family.eq(f)).mean()) and 0 <= pr["rm_prefers_flawed"] <= 1
+        E = pr["explainers"]; assert set(E) == {"xrlhf", "face", "knn", "random", "gradient"} and pr["n_queries"] == 30
+        assert E["knn"]["mean_size"] == E["random"]["mean_size"] == E["gradient"]["mean_size"] == E["face"]["mean_size"] > 0
+        assert all(0 <= e["precision_per_query"] <= 1 for e in E.values())
     p = r["provenance"]
     assert p["git_sha"] and p["seed"] == 0 and p["settings_hash"] and p["packages"]["torch"]
     assert all(v is not None and v > 0 for v in p["wall_seconds"].values())
     rep = (quick_study["reports"]/"quick"/"README.md").read_text()
-    assert "XRLHF vs RLHF" in rep and "figures/winrates.png" in rep and (quick_study["reports"]/"quick"/"figures"/"winrates.png").exists()
+    assert "XRLHF vs RLHF" in rep and "Probes: queries whose cause is known" in rep and "figures/winrates.png" in rep and (quick_study["reports"]/"quick"/"figures"/"winrates.png").exists()
 
 def test_executed_notebooks_have_injected_parameters(quick_study):
     nb = quick_study["reports"]/"runs"/"quick"/"dialogue"/"remax"/"seed0"/"explain.ipynb"

@@ -10,7 +10,8 @@ from .core import progress
 
 # %% auto #0
 __all__ = ['EXPLAINERS', 'SOLVERS', 'ExplainError', 'check_features', 'check_query', 'prepare', 'min_norm_point', 'project',
-           'hull_distance', 'explain_one', 'explain_reference', 'explain', 'attribution', 'plot_explanation']
+           'hull_distance', 'explain_one', 'explain_reference', 'explain', 'attribution', 'probe_attribution',
+           'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):
@@ -218,6 +219,24 @@ def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
     return dict(precision=hit / len(U) if U and planted.any() else None, recall=hit / planted.sum() if planted.sum() else None,
                 n_planted=int(planted.sum()), n_selected=len(U), selected_fraction=len(U) / n_total,
                 n_failed=int((sel.status != "ok").sum()))
+
+# %% ../nbs/07_explain.ipynb #0e952c3d
+def probe_attribution(D, Q, planted, theta, tol=1e-6, seed=0, reading="face") -> dict:
+    "Score the explainers on probe queries `Q` (rows: dphi of flawed minus clean) against `planted`; per explainer the mean set size, the mean planted share per query and the union's precision and recall."
+    planted = np.asarray(planted, bool)
+    if len(planted) != len(D): raise ExplainError(f"planted has {len(planted)} flags for {len(D)} comparisons")
+    sel = {m: explain(D, Q, m, tol, desc=f"probes ({m})") for m in dict.fromkeys(("xrlhf", "face", reading))}
+    sizes = sel[reading]["size"].tolist()
+    sel["knn"] = explain(D, Q, "knn", sizes=sizes)
+    sel["random"] = explain(D, Q, "random", sizes=sizes, seed=seed)
+    sel["gradient"] = explain(D, Q, "gradient", sizes=sizes, theta=theta)
+    out = {}
+    for m, s in sel.items():
+        per = [planted[list(x)].mean() for x in s.selected if len(x)]
+        a = attribution(s, planted, len(D))
+        out[m] = dict(mean_size=float(s["size"].mean()) if len(s) else 0.0, precision_per_query=float(np.mean(per)) if per else None,
+                      precision=a["precision"], recall=a["recall"], n_selected=a["n_selected"], n_failed=a["n_failed"])
+    return dict(n_queries=len(Q), n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=reading, explainers=out)
 
 # %% ../nbs/07_explain.ipynb #0a74d660
 _D = _PREP = None  # the comparison features and their `prepare`, in a worker process

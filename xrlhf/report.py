@@ -11,8 +11,8 @@ import pandas as pd
 from .core import read_json, read_manifest, write_json, provenance, ArtifactError, settings_hash
 
 # %% auto #0
-__all__ = ['PAPER', 'collect_run', 'headline_table', 'subset_table', 'ablation_table', 'counterfactual_table',
-           'attribution_table', 'figures', 'build_report']
+__all__ = ['PAPER', 'PROBED', 'collect_run', 'headline_table', 'subset_table', 'ablation_table', 'counterfactual_table',
+           'attribution_table', 'probe_table', 'figures', 'build_report']
 
 # %% ../nbs/12_report.ipynb #5a744bff
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation
@@ -39,7 +39,7 @@ def collect_run(root, task, algorithm, seed) -> dict:
         unsatisfactory_fraction=unsat and unsat["unsatisfactory_fraction"],
         winrate=ev and ev["winrate"], mean_score=ev and ev["mean_score"],
         unlearned_fraction=expl and expl["unlearned_fraction"],
-        attribution=expl and expl["attribution"], ground_truth=bool(data.get("ground_truth", True)) if data else None,
+        attribution=expl and expl["attribution"], probes=expl and expl.get("probes"), ground_truth=bool(data.get("ground_truth", True)) if data else None,
         ablations={k: (dict(winrate=v["winrate"], mean_score=v["mean_score"], **({"reward_drop": v["reward_drop"]} if "reward_drop" in v else {}))
                        if "winrate" in v else v) for k, v in (abl or {}).items()},
         reward_accuracy=rew and rew["heldout_accuracy"], planted_fraction=data and data["planted_fraction"],
@@ -106,6 +106,22 @@ def attribution_table(M: dict) -> str:
         for e, a in (r["attribution"] or {}).items():
             rows.append(f"| {k} | {e} | {na or _f(a['precision'])} | {na or _f(a['recall'])} | {a['n_selected']} | {na or a['n_planted']} |")
     return "\n".join(rows)
+
+PROBED = ("xrlhf", "face", "knn", "random", "gradient")
+
+def probe_table(M: dict) -> str:
+    "One row per (task, seed, flaw): the probes depend on the reward model only, so every algorithm's run holds the same numbers."
+    rows = ["| task/seed | flaw | probes | RM prefers flawed | base rate | set size (xrlhf / face) | " + " | ".join(PROBED) + " | face union recall |",
+            "|---|---|---|---|---|---|" + "---|" * len(PROBED) + "---|"]
+    seen = set()
+    for k, r in M.items():
+        task, _, seed = k.split("/")
+        for f, p in (r.get("probes") or {}).items():
+            if (task, seed, f) in seen: continue
+            seen.add((task, seed, f)); e = p["explainers"]
+            rows.append(f"| {task}/{seed} | {f} | {p['n_queries']} | {_f(p['rm_prefers_flawed'], True)} | {_f(p['base_rate'], True)} | "
+                        f"{e['xrlhf']['mean_size']:.1f} / {e['face']['mean_size']:.1f} | " + " | ".join(_f(e[x]["precision_per_query"], True) for x in PROBED) + f" | {_f(e['face']['recall'])} |")
+    return "\n".join(rows) if seen else ""
 
 # %% ../nbs/12_report.ipynb #695800ee
 def figures(M: dict, root, out: Path, runs) -> list[str]:
@@ -185,6 +201,14 @@ def build_report(S: dict, root, out, quick=False, settings_path=None) -> dict:
            + (" (n/a: real data has no planted causes, so there is no ground truth to score against). " if S["study"]["data"] != "world" else ". ") +
            f"Unlearned fraction (paper: {PAPER['unlearned_fraction']}): " + ", ".join(f"{k} {_f(r['unlearned_fraction'], True)}" for k, r in M.items()) + ".", "",
            attribution_table(M), "",
+           *(["### Probes: queries whose cause is known", "",
+              "The unsatisfactory responses above need not come from a planted flaw at all, so their precision mixes two questions. "
+              "Probes ask only whether the explainer finds a known cause: fresh comparisons in a flaw's region, a response with the flaw "
+              "against one without (`xrlhf.world.flaw_probes`), explained by their feature difference like the training comparisons "
+              "(`xrlhf.explain.probe_attribution`). Their cause is that family's planted comparisons. Columns per explainer: the mean "
+              "share of each probe's set that is planted (the base rate is what chance gives); kNN, random and gradient sets have "
+              "the sizes of the unlearned reading's sets. `RM prefers flawed`: share of probes the reward model scores the flawed response higher, i.e. how "
+              "far it learned the flaw.", "", pt, ""] if (pt := probe_table(M)) else []),
            "### Counterfactual check", "", "Mean drop of the reward model's score of the RLHF responses when a set is removed: by retraining "
            "without the explaining set (`retrain_oracle`, the check of the explanation) or by unlearning a kNN or random set of the same size. "
            "An explanation that found the cause should lower the unsatisfactory responses' reward more than a random set does.", "",

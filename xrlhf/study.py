@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import set_seed, write_json, read_json, get_device
-from .world import World, make_datasets, in_flaw_region, FLAWS, TASKS
+from .world import World, make_datasets, in_flaw_region, flaw_probes, FLAWS, TASKS
 from .models import (build_tokenizer, build_policy, build_reward_model, save_model, load_policy, load_reward_model, load_tokenizer,
                           adapt, merge_lora)
 from .sft import sft
 from .reward import train_reward, accuracy, rewards, features, check_phi, head
 from .rl import train_rl
 from .evaluate import win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory
-from .explain import explain, attribution
+from .explain import explain, attribution, probe_attribution
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn, unlearn_report
 from .finetune import finetune
@@ -25,9 +25,9 @@ from .finetune import finetune
 # %% auto #0
 __all__ = ['SPLITS', 'READING', 'ABLATIONS', 'load_data', 'load_truth', 'tokenizer', 'preset', 'make_judge', 'pairwise_judge',
            'pref_rates', 'rl_kwargs', 'reward_fn', 'accelerator', 'make_data', 'no_truth', 'make_real_data',
-           'has_truth', 'run_sft', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'run_unsatisfactory', 'run_explain',
-           'explanation_cards', 'show_cards', 'run_unlearn', 'run_finetune', 'policy_winrates', 'run_evaluate',
-           'run_ablations']
+           'has_truth', 'run_sft', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'run_unsatisfactory', 'run_probes',
+           'run_explain', 'explanation_cards', 'show_cards', 'run_unlearn', 'run_finetune', 'policy_winrates',
+           'run_evaluate', 'run_ablations']
 
 # %% ../nbs/10_study.ipynb #fd82cf7c
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -211,6 +211,20 @@ def run_unsatisfactory(ctx) -> dict:
     return m
 
 # %% ../nbs/10_study.ipynb #7208732e
+def run_probes(ctx, rm, tok, Dphi, theta, truth) -> dict:
+    "Explainers scored on `[explain] probes` fresh flawed-vs-clean comparisons per planted family of the task (world only)."
+    S = ctx.S; n = S["explain"]["probes"]; W = World(ctx.seed); ml = preset(S)["max_length"]; out = {}
+    for f in S["world"]["flaws"] if n else []:
+        fp = (truth.planted & truth.family.eq(f)).to_numpy()
+        if FLAWS[f]["task"] != ctx.task or not fp.any(): continue
+        P = flaw_probes(W, f, n, ctx.seed)
+        Qf, rf = features(rm, tok, P.prompt, P.flawed, max_length=ml, return_rewards=True, desc=f"phi(probe {f})")
+        Qc, rc = features(rm, tok, P.prompt, P.clean, max_length=ml, return_rewards=True, desc=f"phi(probe {f}, clean)")
+        # how far the reward model learned the flaw: the probes only test explainers where it did
+        out[f] = dict(rm_prefers_flawed=float((rf > rc).mean()),
+                      **probe_attribution(Dphi, (Qf - Qc).astype(np.float64), fp, theta, S["explain"]["tol"], ctx.seed, READING[S["explain"]["reading"]]))
+    return out
+
 READING = {"prefix": "xrlhf", "face": "face", "weighted": "weighted", "comparison": "comparison"}  # [explain] reading -> explainer
 
 def run_explain(ctx) -> dict:
@@ -235,7 +249,8 @@ def run_explain(ctx) -> dict:
     main = S["explain"]["reading"]  # which reading's union is unlearned downstream
     key = READING[main]
     union = sorted({i for s in sel[key].selected for i in s}) if len(U) else []
-    m = dict(attribution=att, ground_truth=has_truth(ctx.inputs["data"]), n_queries=len(U), unlearned_fraction=len(union) / len(Dphi), n_unlearned=len(union),
+    probes = run_probes(ctx, rm, tok, Dphi, theta, truth) if has_truth(ctx.inputs["data"]) else {}
+    m = dict(attribution=att, probes=probes, ground_truth=has_truth(ctx.inputs["data"]), n_queries=len(U), unlearned_fraction=len(union) / len(Dphi), n_unlearned=len(union),
              seconds=timing, reading=main, failed_queries=int((sel[key].status != "ok").sum()) if len(U) else 0)
     with ctx.output() as out:
         for k, v in sel.items(): v.to_json(out/f"selected_{k}.json", orient="records")

@@ -14,7 +14,7 @@ __all__ = ['ATTRIBUTES', 'TOPICS', 'QUESTION_FORMS', 'HOBBIES', 'BENIGN_FORMS', 
            'RUDE', 'FILLER', 'REFUSAL', 'OPENERS', 'CLOSERS', 'GREETINGS', 'SUBREDDITS', 'POST_FILLER', 'SUMMARY_PAD',
            'TITLE_FORMS', 'FLAWS', 'TASKS', 'COMPONENTS', 'ANNOTATORS', 'words', 'World', 'make_prompt', 'parse_prompt',
            'make_response', 'gold_components', 'gold_utility', 'annotator_utility', 'annotate', 'flaw_of',
-           'check_world_settings', 'make_datasets', 'has_flaw_trait', 'in_flaw_region']
+           'check_world_settings', 'make_datasets', 'has_flaw_trait', 'in_flaw_region', 'flaw_probes']
 
 # %% ../nbs/01_world.ipynb #1619b545
 ATTRIBUTES = {  # attribute -> its possible values
@@ -366,3 +366,18 @@ def in_flaw_region(w: World, family: str, prompt: str) -> bool:
     "Whether `prompt` lies in flaw `family`'s region."
     q = parse_prompt(w, prompt)
     return FLAWS[family]["task"] == q["task"] and _in_region(family, q)
+
+# %% ../nbs/01_world.ipynb #0e918ae0
+def flaw_probes(w: World, family: str, n: int, seed: int, max_draws: int = 2000) -> pd.DataFrame:
+    "`n` fresh (prompt, flawed, clean) probes in flaw `family`'s region: `flawed` has the family's trait and `clean` has not."
+    if family not in FLAWS: raise ValueError(f"unknown flaw family {family!r}; known: {', '.join(FLAWS)}")
+    task = FLAWS[family]["task"]; rng = np.random.default_rng([seed, list(FLAWS).index(family), 23]); rows = []
+    for _ in range(max_draws * max(n, 1)):
+        if len(rows) >= n: break
+        p = make_prompt(w, task, rng)
+        if not _in_region(family, parse_prompt(w, p)): continue
+        a, ta, b, tb = _pair(w, p, rng)
+        if _has_trait(family, ta) != _has_trait(family, tb):
+            rows.append(dict(prompt=p, flawed=a, clean=b) if _has_trait(family, ta) else dict(prompt=p, flawed=b, clean=a))
+    if len(rows) < n: raise ValueError(f"flaw_probes({family!r}): only {len(rows)} of {n} probes in {max_draws * n} draws")
+    return pd.DataFrame(rows, columns=["prompt", "flawed", "clean"])
