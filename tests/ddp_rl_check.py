@@ -23,3 +23,4 @@ for algo in ("remax", "ppo"):
     out[algo] = dict(param_sums=sums, first_prompt=first, steps=len(log), unwrapped=type(pi).__name__)
 if acc.is_main_process: json.dump(out, open(sys.argv[1], "w"))
 acc.wait_for_everyone()
+torch.distributed.destroy_process_group()  # without it gloo's threads can abort a process at exit ("terminate called without an active exception")
