@@ -191,6 +191,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.study.make_data': ('study.html#make_data', 'xrlhf/study.py'),
                              'xrlhf.study.make_judge': ('study.html#make_judge', 'xrlhf/study.py'),
                              'xrlhf.study.make_real_data': ('study.html#make_real_data', 'xrlhf/study.py'),
+                             'xrlhf.study.new_reward_model': ('study.html#new_reward_model', 'xrlhf/study.py'),
                              'xrlhf.study.no_truth': ('study.html#no_truth', 'xrlhf/study.py'),
                              'xrlhf.study.pairwise_judge': ('study.html#pairwise_judge', 'xrlhf/study.py'),
                              'xrlhf.study.plot_gold_vs_kl': ('study.html#plot_gold_vs_kl', 'xrlhf/study.py'),

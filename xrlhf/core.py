@@ -66,11 +66,12 @@ SCHEMA = {
 SCHEMA["model"].update(lora_r=(int, _nonneg), lora_alpha=(float, _pos), lora_dropout=(float, (lambda v: 0 <= v < 1, "must be in [0, 1)")),
                        lora_targets=(_strs, _any), bf16=(_bool, _any), gradient_checkpointing=(_bool, _any))
 SCHEMA["explain"].update(workers=(int, _pos), probes=(int, _nonneg))
+SCHEMA["reward"].update(init=(str, (lambda v: v in ("scratch", "sft"), "init is scratch or sft")))
 SCHEMA["study"].update(data=(str, _nonempty))
 SCHEMA["data"] = dict(train=(str, _any), test=(str, _any), data_split=SCHEMA["world"]["data_split"], n_validation=(int, _pos),
                       n_comparisons=(int, _nonneg))
 DEFAULTS = {"model": dict(lora_r=0, lora_alpha=16.0, lora_dropout=0.05, lora_targets=[], bf16=False, gradient_checkpointing=False),
-            "world": dict(tldr_sft=0),
+            "world": dict(tldr_sft=0), "reward": dict(init="scratch"),
             "explain": dict(workers=1, probes=0), "study": dict(data="world"),
             "data": dict(train="", test="", data_split=[2, 4, 4], n_validation=500, n_comparisons=0)}
 OPTIONAL = {sec for sec, d in DEFAULTS.items() if sec != "model" and set(d) == set(SCHEMA[sec])}  # sections that may be left out whole

@@ -67,10 +67,14 @@ def build_policy(preset: dict, tok):
     else: m = AutoModelForCausalLM.from_config(model_config(preset, tok)).to(dt)
     return adapt(m, preset, "policy")
 
-def build_reward_model(preset: dict, tok):
-    "A scalar-head sequence classifier (the Bradley-Terry reward model), made trainable the preset's way (`adapt`)."
+def build_reward_model(preset: dict, tok, init_from=None):
+    """A scalar-head sequence classifier (the Bradley-Terry reward model), made trainable the preset's way (`adapt`).
+    `init_from`: a saved causal LM (the SFT policy, as in InstructGPT) whose transformer the reward model starts from; its head is new."""
     dt = model_dtype(preset)
-    if preset["arch"] == "pretrained":
+    if init_from is not None:
+        m = AutoModelForSequenceClassification.from_pretrained(str(init_from), num_labels=1, dtype=dt)
+        m.config.pad_token_id = tok.pad_token_id
+    elif preset["arch"] == "pretrained":
         m = _hub(AutoModelForSequenceClassification.from_pretrained, preset["reward_name"], num_labels=1, dtype=dt)
         m.config.pad_token_id = tok.pad_token_id
     else: m = AutoModelForSequenceClassification.from_config(model_config(preset, tok, num_labels=1)).to(dt)

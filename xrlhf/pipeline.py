@@ -20,11 +20,11 @@ __all__ = ['STAGES', 'ORDER', 'SPEED_ONLY', 'KERNEL', 'repo_root', 'code_hash', 
 STAGES = {
     "data":           ([], ["world", "source"], False),
     "sft":            (["data"], ["sft", "model"], False),
-    "reward":         (["data"], ["reward", "model"], False),
+    "reward":         (["data", "sft"], ["reward", "model"], False),  # sft: [reward] init = sft starts from its transformer
     "rlhf":           (["data", "sft", "reward"], ["rl"], True),
     "unsatisfactory": (["data", "sft", "rlhf"], ["rl", "judge"], True),
     "explain":        (["data", "reward", "unsatisfactory"], ["explain"], True),
-    "unlearn":        (["data", "reward", "explain", "unsatisfactory"], ["unlearn"], True),
+    "unlearn":        (["data", "sft", "reward", "explain", "unsatisfactory"], ["unlearn", "reward"], True),
     "finetune":       (["data", "sft", "rlhf", "unlearn", "unsatisfactory"], ["finetune", "rl"], True),
     "evaluate":       (["data", "sft", "rlhf", "unsatisfactory", "finetune", "unlearn", "explain"], ["evaluate", "judge"], True),
     "ablations":      (["data", "sft", "reward", "rlhf", "unsatisfactory", "explain", "unlearn"], ["ablations", "finetune", "rl", "unlearn", "reward", "model", "evaluate"], True),

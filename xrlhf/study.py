@@ -25,9 +25,9 @@ from .finetune import finetune
 # %% auto #0
 __all__ = ['SPLITS', 'READING', 'ABLATIONS', 'load_data', 'load_truth', 'tokenizer', 'preset', 'make_judge', 'pairwise_judge',
            'pref_rates', 'rl_kwargs', 'reward_fn', 'accelerator', 'make_data', 'no_truth', 'make_real_data',
-           'has_truth', 'run_sft', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'run_unsatisfactory', 'run_probes',
-           'run_explain', 'explanation_cards', 'show_cards', 'run_unlearn', 'run_finetune', 'policy_winrates',
-           'run_evaluate', 'run_ablations']
+           'has_truth', 'run_sft', 'new_reward_model', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl',
+           'run_unsatisfactory', 'run_probes', 'run_explain', 'explanation_cards', 'show_cards', 'run_unlearn',
+           'run_finetune', 'policy_winrates', 'run_evaluate', 'run_ablations']
 
 # %% ../nbs/10_study.ipynb #fd82cf7c
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -143,10 +143,14 @@ def run_sft(ctx):
         save_model(pi, tok, out/"model"); write_json(out/"log.json", log)
     return log
 
+def new_reward_model(ctx, tok):
+    "An untrained reward model: from scratch, or from the SFT policy's transformer when `[reward] init = sft`."
+    return build_reward_model(preset(ctx.S), tok, ctx.inputs["sft"]/"model" if ctx.S["reward"]["init"] == "sft" else None)
+
 def run_reward(ctx) -> dict:
     "Train the reward model; held-out accuracy, the phi check, and dphi of every reward comparison."
     S = ctx.S; D = load_data(ctx); tok = tokenizer(ctx); ml = preset(S)["max_length"]
-    set_seed(ctx.seed); rm = build_reward_model(preset(S), tok)
+    set_seed(ctx.seed); rm = new_reward_model(ctx, tok)
     rm, log = train_reward(rm, tok, D["reward"], S["reward"]["epochs"], S["reward"]["lr"], S["reward"]["batch_size"], ml, ctx.seed)
     rm = merge_lora(rm)  # the features below must be those of the model that is saved, adapters folded in
     R = D["reward"]
@@ -287,11 +291,11 @@ def show_cards(ctx, n=3):
 
 # %% ../nbs/10_study.ipynb #ff277da6
 def _unlearned(ctx, rm, tok, idx, method=None):
-    "The reward model with comparisons `idx` unlearned by `method` (`retrain` trains from scratch without them)."
+    "The reward model with comparisons `idx` unlearned by `method` (`retrain` trains a new one, initialised as the original, without them)."
     S = ctx.S; D = load_data(ctx); R = D["reward"]; method = method or S["unlearn"]["method"]; ml = preset(S)["max_length"]
     forget = R.iloc[list(idx)].reset_index(drop=True); rest = R.drop(index=list(idx)).reset_index(drop=True)
     if method == "retrain":
-        set_seed(ctx.seed); m = build_reward_model(preset(S), tok)
+        set_seed(ctx.seed); m = new_reward_model(ctx, tok)
         return train_reward(m, tok, rest, S["reward"]["epochs"], S["reward"]["lr"], S["reward"]["batch_size"], ml, ctx.seed)[0], forget
     rm = adapt(copy.deepcopy(rm), preset(S), "reward")  # adapters on a copy: the caller's model stays as it was
     m, _ = unlearn(rm, tok, forget, method, S["unlearn"]["epochs"], S["unlearn"]["lr"], retain=rest, seed=ctx.seed, max_length=ml)
