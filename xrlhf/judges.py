@@ -142,12 +142,20 @@ def _counter(stats: dict):
     return count
 
 def _fetch(todo: dict, model, base_url, api_key, count, workers, desc, **kw):
-    "Yield `(key, reply)` for each `{key: messages}` as it arrives; on the first error stop the rest and raise it."
+    """Yield `(key, reply)` for each `{key: messages}` as it arrives; on the first error stop the rest and raise it.
+    The failing request itself tells the others not to start, and the error surfaces once those in flight have ended,
+    so `stats` is final when the caller sees it."""
+    stop = threading.Event()
+    def job(msgs):
+        if stop.is_set(): return None
+        try: return request_judgment(msgs, model, base_url, api_key, count=count, **kw)
+        except BaseException: stop.set(); raise
     ex = ThreadPoolExecutor(max(1, workers))
-    futs = {ex.submit(request_judgment, msgs, model, base_url, api_key, count=count, **kw): k for k, msgs in todo.items()}
+    futs = {ex.submit(job, msgs): k for k, msgs in todo.items()}
     try:
-        for f in progress(as_completed(futs), total=len(futs), desc=desc, leave=False): yield futs[f], f.result()
-    finally: ex.shutdown(wait=False, cancel_futures=True)
+        for f in progress(as_completed(futs), total=len(futs), desc=desc, leave=False):
+            if (r := f.result()) is not None: yield futs[f], r   # None: skipped after an error, which comes next
+    finally: stop.set(); ex.shutdown(wait=True, cancel_futures=True)
 
 def _record(key, model, reply) -> dict:
     try: text = reply["choices"][0]["message"]["content"] or ""   # a refusal or a filtered reply has no content: a tie

@@ -253,8 +253,9 @@ def run_explain(ctx) -> dict:
     main = S["explain"]["reading"]  # which reading's union is unlearned downstream
     key = READING[main]
     union = sorted({i for s in sel[key].selected for i in s}) if len(U) else []
-    probes = run_probes(ctx, rm, tok, Dphi, theta, truth) if has_truth(ctx.inputs["data"]) else {}
-    m = dict(attribution=att, probes=probes, ground_truth=has_truth(ctx.inputs["data"]), n_queries=len(U), unlearned_fraction=len(union) / len(Dphi), n_unlearned=len(union),
+    gt = has_truth(ctx.inputs["data"])
+    probes = run_probes(ctx, rm, tok, Dphi, theta, truth) if gt else {}
+    m = dict(attribution=att, probes=probes, ground_truth=gt, n_queries=len(U), unlearned_fraction=len(union) / len(Dphi), n_unlearned=len(union),
              seconds=timing, reading=main, failed_queries=int((sel[key].status != "ok").sum()) if len(U) else 0)
     with ctx.output() as out:
         for k, v in sel.items(): v.to_json(out/f"selected_{k}.json", orient="records")

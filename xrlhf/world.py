@@ -375,9 +375,9 @@ def flaw_probes(w: World, family: str, n: int, seed: int, max_draws: int = 2000)
     for _ in range(max_draws * max(n, 1)):
         if len(rows) >= n: break
         p = make_prompt(w, task, rng)
-        if not _in_region(family, parse_prompt(w, p)): continue
+        if not in_flaw_region(w, family, p): continue
         a, ta, b, tb = _pair(w, p, rng)
         if _has_trait(family, ta) != _has_trait(family, tb):
             rows.append(dict(prompt=p, flawed=a, clean=b) if _has_trait(family, ta) else dict(prompt=p, flawed=b, clean=a))
-    if len(rows) < n: raise ValueError(f"flaw_probes({family!r}): only {len(rows)} of {n} probes in {max_draws * n} draws")
+    if len(rows) < n: raise ValueError(f"flaw_probes({family!r}): only {len(rows)} of {n} probes in {max_draws * max(n, 1)} draws")
     return pd.DataFrame(rows, columns=["prompt", "flawed", "clean"])
