@@ -1,5 +1,5 @@
 "The whole chain through the real runner (papermill) at quick sizes: contract, skipping, failure, provenance."
-import json, shutil, time
+import json, os, shutil, time
 from pathlib import Path
 import pytest
 from conftest import ROOT, xrlhf
@@ -30,6 +30,7 @@ def test_metrics_contract(quick_study):
         assert all(0 <= e["precision_per_query"] <= 1 for e in E.values())
     p = r["provenance"]
     assert p["git_sha"] and p["seed"] == 0 and p["settings_hash"] and p["packages"]["torch"]
+    assert p["torch_threads"] == int(os.environ.get("XRLHF_THREADS", 2))  # numbers depend on it, so it is recorded
     assert all(v is not None and v > 0 for v in p["wall_seconds"].values())
     rep = (quick_study["reports"]/"quick"/"README.md").read_text()
     assert "XRLHF vs RLHF" in rep and "Probes: queries whose cause is known" in rep and "figures/winrates.png" in rep and (quick_study["reports"]/"quick"/"figures"/"winrates.png").exists()

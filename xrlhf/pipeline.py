@@ -101,6 +101,7 @@ def stage_context(stage, task="dialogue", algorithm="remax", seed=0, settings="s
     started = time.time()
     if stage not in STAGES: raise ValueError(f"unknown stage {stage!r}; stages: {', '.join(ORDER)}")
     S, root, sp = load_study(settings, quick, root, overrides)
+    import torch; torch.set_num_threads(int(os.environ.get("XRLHF_THREADS", 2)))  # as set_seed does: every stage computes, and records, the same count
     if task not in S["study"]["tasks"]: raise ValueError(f"task {task!r} is not in [study] tasks of {sp} ({S['study']['tasks']})")
     if algorithm not in ("remax", "ppo"): raise ValueError(f"algorithm must be remax or ppo, got {algorithm!r}")
     inputs = {}

@@ -46,7 +46,7 @@ def collect_run(root, task, algorithm, seed) -> dict:
         annotator_gold_agreement=data and data["annotator_gold_agreement"],
         planted_regions=unsat and unsat["planted_regions"], unlearn=unl,
         explain_seconds=expl and expl["seconds"], n_unsatisfactory=unsat and unsat["n_unsat"], n_validation=unsat and unsat["n"],
-        provenance=dict(git_sha=prov and prov["git_sha"], packages=prov and prov["packages"], seed=seed,
+        provenance=dict(git_sha=prov and prov["git_sha"], packages=prov and prov["packages"], seed=seed, torch_threads=prov and prov.get("torch_threads"),
                         settings_hash=prov and prov["settings_hash"], wall_seconds=walls),
     )
     return run
