@@ -96,7 +96,6 @@ def test_warm_kernel_gives_the_numbers_of_a_fresh_kernel_per_stage(quick_study, 
 
 def test_reward_init_from_sft(quick_study, tmp_path):
     "`[reward] init = sft` starts the reward model from the SFT policy's transformer (InstructGPT); scratch does not."
-    import shutil
     from xrlhf.models import load_policy, load_reward_model
     root = tmp_path/"art"; shutil.copytree(quick_study["root"], root)
     xrlhf("run", "reward", "--quick", "--settings", quick_study["settings"], "--root", root, "--reports", tmp_path/"rep", "-p", "reward.init", "sft")

@@ -25,6 +25,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'xrlhf.core.is_fresh': ('core.html#is_fresh', 'xrlhf/core.py'),
                             'xrlhf.core.load_settings': ('core.html#load_settings', 'xrlhf/core.py'),
                             'xrlhf.core.package_versions': ('core.html#package_versions', 'xrlhf/core.py'),
+                            'xrlhf.core.pin_threads': ('core.html#pin_threads', 'xrlhf/core.py'),
                             'xrlhf.core.progress': ('core.html#progress', 'xrlhf/core.py'),
                             'xrlhf.core.provenance': ('core.html#provenance', 'xrlhf/core.py'),
                             'xrlhf.core.quick_settings': ('core.html#quick_settings', 'xrlhf/core.py'),

@@ -12,8 +12,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['SCHEMA', 'DEFAULTS', 'OPTIONAL', 'PACKAGES', 'SettingsError', 'load_settings', 'quick_settings', 'stable_hash',
-           'settings_hash', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError',
-           'input_key', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
+           'settings_hash', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance',
+           'ArtifactError', 'input_key', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json',
+           'progress']
 
 # %% ../nbs/00_core.ipynb #76729fd4
 class SettingsError(ValueError):
@@ -146,14 +147,19 @@ def stable_hash(obj) -> str:
 def settings_hash(S: dict) -> str: return stable_hash(S)
 
 # %% ../nbs/00_core.ipynb #0fcc6dd9
+def pin_threads(threads: int | None = None) -> int:
+    "Set torch's CPU thread count (default `$XRLHF_THREADS`, else 2): CPU numbers depend on it."
+    import torch
+    threads = threads or int(os.environ.get("XRLHF_THREADS", 2))
+    torch.set_num_threads(threads)
+    return threads
+
 def set_seed(seed: int, threads: int | None = None) -> dict:
     "Seed python, numpy and torch (and pin torch's CPU threads) before any model is built."
     import torch
     if not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    threads = threads or int(os.environ.get("XRLHF_THREADS", 2))
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    return dict(seed=int(seed), torch_threads=threads)
+    return dict(seed=int(seed), torch_threads=pin_threads(threads))
 
 def get_device(prefer: str = "auto") -> str:
     "The device to train on: cuda when present (unless `prefer='cpu'`), else cpu; this process's own GPU under `accelerate launch`."

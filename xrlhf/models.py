@@ -71,13 +71,12 @@ def build_reward_model(preset: dict, tok, init_from=None):
     """A scalar-head sequence classifier (the Bradley-Terry reward model), made trainable the preset's way (`adapt`).
     `init_from`: a saved causal LM (the SFT policy, as in InstructGPT) whose transformer the reward model starts from; its head is new."""
     dt = model_dtype(preset)
-    if init_from is not None:
-        m = AutoModelForSequenceClassification.from_pretrained(str(init_from), num_labels=1, dtype=dt)
+    load = AutoModelForSequenceClassification.from_pretrained
+    if init_from is None and preset["arch"] != "pretrained":
+        m = AutoModelForSequenceClassification.from_config(model_config(preset, tok, num_labels=1)).to(dt)
+    else:
+        m = load(str(init_from), num_labels=1, dtype=dt) if init_from is not None else _hub(load, preset["reward_name"], num_labels=1, dtype=dt)
         m.config.pad_token_id = tok.pad_token_id
-    elif preset["arch"] == "pretrained":
-        m = _hub(AutoModelForSequenceClassification.from_pretrained, preset["reward_name"], num_labels=1, dtype=dt)
-        m.config.pad_token_id = tok.pad_token_id
-    else: m = AutoModelForSequenceClassification.from_config(model_config(preset, tok, num_labels=1)).to(dt)
     return adapt(m, preset, "reward")
 
 def load_tokenizer(path_or_name):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, contextlib, hashlib, json, os, sys, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from .core import (load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output, ArtifactError,
+from .core import (load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output, ArtifactError, pin_threads,
                         SettingsError, read_json, write_json, provenance)
 
 # %% auto #0
@@ -24,7 +24,7 @@ STAGES = {
     "rlhf":           (["data", "sft", "reward"], ["rl"], True),
     "unsatisfactory": (["data", "sft", "rlhf"], ["rl", "judge"], True),
     "explain":        (["data", "reward", "unsatisfactory"], ["explain"], True),
-    "unlearn":        (["data", "sft", "reward", "explain", "unsatisfactory"], ["unlearn", "reward"], True),
+    "unlearn":        (["data", "sft", "reward", "explain", "unsatisfactory"], ["unlearn"], True),
     "finetune":       (["data", "sft", "rlhf", "unlearn", "unsatisfactory"], ["finetune", "rl"], True),
     "evaluate":       (["data", "sft", "rlhf", "unsatisfactory", "finetune", "unlearn", "explain"], ["evaluate", "judge"], True),
     "ablations":      (["data", "sft", "reward", "rlhf", "unsatisfactory", "explain", "unlearn"], ["ablations", "finetune", "rl", "unlearn", "reward", "model", "evaluate"], True),
@@ -101,7 +101,7 @@ def stage_context(stage, task="dialogue", algorithm="remax", seed=0, settings="s
     started = time.time()
     if stage not in STAGES: raise ValueError(f"unknown stage {stage!r}; stages: {', '.join(ORDER)}")
     S, root, sp = load_study(settings, quick, root, overrides)
-    import torch; torch.set_num_threads(int(os.environ.get("XRLHF_THREADS", 2)))  # as set_seed does: every stage computes, and records, the same count
+    pin_threads()  # as set_seed does, for stages that never call it: every stage computes, and records, the same count
     if task not in S["study"]["tasks"]: raise ValueError(f"task {task!r} is not in [study] tasks of {sp} ({S['study']['tasks']})")
     if algorithm not in ("remax", "ppo"): raise ValueError(f"algorithm must be remax or ppo, got {algorithm!r}")
     inputs = {}
