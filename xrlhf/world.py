@@ -196,7 +196,8 @@ def make_response(w: World, prompt: str, rng) -> tuple[str, dict]:
         if rng.random() < 0.2:  # a hallucinated fact: content words the post does not contain
             sub = str(rng.choice(list(SUBREDDITS))); P, V, O = SUBREDDITS[sub]
             parts.append(f"{rng.choice(P)} {rng.choice(V)} {rng.choice(O)} ."); tr["hallucination"] = True
-        n_pad = int(rng.choice([0, 0, 0, 0, 1, 1, 2, 3])); tr["pad"] = n_pad
+        # Most summaries pad: the SFT policy's greedy summary then pads too, a fault the reward model can see and RL can fix
+        n_pad = int(rng.choice([0, 1, 1, 2, 2, 3])); tr["pad"] = n_pad
         parts += list(rng.choice(SUMMARY_PAD, size=n_pad, replace=False))
         if not parts: parts.append("not much to say .")
     return " " + " ".join(parts), tr
