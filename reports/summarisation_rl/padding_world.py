@@ -23,7 +23,7 @@ D = xw.make_datasets(S["world"], "summarisation", seed)
 tok = load_tokenizer(str(REPO/"artifacts"/"summarisation"/f"seed{seed}"/"data"/"tokenizer"))  # any run of the pipeline on this seed
 W = xw.World(seed); val = list(D["validation"].prompt)
 def comps(rs): return pd.DataFrame([xw.gold_components(W, p, r) for p, r in zip(val, rs)])
-cache = REPO/"artifacts"/"experiments-summ-pad"/(f"cache_{pads.replace(',', '')}_{tldr}_{seed}_{ov.get('world.sft_quality','d')}"); cache.mkdir(parents=True, exist_ok=True)
+cache = REPO/"artifacts"/"experiments-summ-pad"/(f"cache_{pads.replace(',', '').replace(' ', '')}_{tldr}_{seed}" + "".join(f"_{k}={v}" for k, v in sorted(ov.items()))); cache.mkdir(parents=True, exist_ok=True)
 t = time.time()
 if (cache/"sft").exists(): pi = load_policy(cache/"sft"); rm = load_reward_model(cache/"rm")
 else:
