@@ -28,11 +28,11 @@ t = time.time()
 if (cache/"sft").exists(): pi = load_policy(cache/"sft"); rm = load_reward_model(cache/"rm")
 else:
     set_seed(seed); pi = build_policy(P, tok)
-    pi, _ = sft(pi, tok, D["sft"], S["sft"]["epochs"], S["sft"]["lr"], S["sft"]["batch_size"], 192, seed)
+    pi, _ = sft(pi, tok, D["sft"], S["sft"]["epochs"], S["sft"]["lr"], S["sft"]["batch_size"], P["max_length"], seed)
     set_seed(seed); rm = build_reward_model(P, tok)
-    rm, _ = train_reward(rm, tok, D["reward"], S["reward"]["epochs"], S["reward"]["lr"], S["reward"]["batch_size"], 192, seed)
+    rm, _ = train_reward(rm, tok, D["reward"], S["reward"]["epochs"], S["reward"]["lr"], S["reward"]["batch_size"], P["max_length"], seed)
     save_model(pi, tok, cache/"sft"); save_model(rm, tok, cache/"rm")
-acc = accuracy(rm, tok, D["reward_eval"], max_length=192); print("sft+rm", round(time.time() - t), "RMACC", acc, flush=True)
+acc = accuracy(rm, tok, D["reward_eval"], max_length=P["max_length"]); print("sft+rm", round(time.time() - t), "RMACC", acc, flush=True)
 ref = copy.deepcopy(pi); critic = copy.deepcopy(rm) if alg == "ppo" else None
 rs = respond(ref, tok, val, max_new_tokens=32); B = comps(rs)
 print("SFT greedy", round(B.sum(1).mean(), 3), {k: round(v, 3) for k, v in B.mean().items() if abs(v) > 1e-9}, flush=True)
@@ -40,7 +40,7 @@ set_seed(seed)
 pi, log = train_rl(pi, tok, D["rl"].prompt, reward_fn(rm, tok), alg, ref=ref, critic=critic, gold_fn=make_judge(S, seed), seed=seed, desc="rl", **rl_kwargs(S))
 r0 = respond(pi, tok, val, max_new_tokens=32); A = comps(r0)
 g0, gs = A.sum(1).values, B.sum(1).values; w = win_rate(g0, gs, 200, seed)
-unsat = g0 < gs; rel = np.array([p.startswith("SUBREDDIT: r/relationships") for p in val])
+unsat = g0 < gs; rel = np.array([xw.in_flaw_region(W, "padded_summary", p) for p in val])
 print(json.dumps(dict(pads=pads, tldr=tldr, seed=seed, alg=alg, ov=ov, rm_acc=round(acc, 3), unsat=float(unsat.mean()), ties=float((g0 == gs).mean()),
       rlhf_vs_sft=round(w["rate"], 3), ci=[round(w["ci_low"], 3), round(w["ci_high"], 3)], gold_rl=float(g0.mean()), gold_sft=float(gs.mean()),
       rel_share_unsat=float(rel[unsat].mean()) if unsat.any() else None, rel_share=float(rel.mean()),
