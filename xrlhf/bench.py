@@ -34,8 +34,8 @@ def queries(D, rng, m):
 
 def inside_queries(D, rng, m, k=5):
     "Queries inside the hull (a convex combination of a point's k nearest neighbours): the prefix needs hundreds of checks."
-    from xrlhf.explain import _nearest_first
-    return np.array([rng.dirichlet(np.ones(k)) @ D[_nearest_first(D, D[rng.integers(len(D))])[:k]] for _ in range(m)])
+    from xrlhf.explain import nearest_first
+    return np.array([rng.dirichlet(np.ones(k)) @ D[nearest_first(D, D[rng.integers(len(D))])[:k]] for _ in range(m)])
 
 # %% ../nbs/14_bench.ipynb #d56840f9
 def bench_explain_speedup(n=5000, d=128, m=3, seed=0, tol=1e-6) -> dict:

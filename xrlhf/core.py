@@ -12,8 +12,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['SCHEMA', 'DEFAULTS', 'OPTIONAL', 'PACKAGES', 'SettingsError', 'load_settings', 'quick_settings', 'stable_hash',
-           'settings_hash', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance',
-           'ArtifactError', 'input_key', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json',
+           'settings_hash', 'repo_root', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions',
+           'provenance', 'ArtifactError', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json',
            'progress']
 
 # %% ../nbs/00_core.ipynb #76729fd4
@@ -147,6 +147,12 @@ def stable_hash(obj) -> str:
 def settings_hash(S: dict) -> str: return stable_hash(S)
 
 # %% ../nbs/00_core.ipynb #0fcc6dd9
+def repo_root() -> Path:
+    "The kit's root: the folder holding settings.ini and nbs/ (from the package location, else the cwd)."
+    for p in (Path(__file__).resolve().parent.parent, Path.cwd(), *Path.cwd().parents):
+        if (p/"nbs"/"stages").is_dir() and (p/"settings.ini").exists(): return p
+    raise FileNotFoundError("cannot find the xrlhf kit root (a folder with settings.ini and nbs/stages/)")
+
 def pin_threads(threads: int | None = None) -> int:
     "Set torch's CPU thread count (default `$XRLHF_THREADS`, else 2): CPU numbers depend on it."
     import torch
@@ -198,10 +204,6 @@ def provenance(seed=None, settings=None, **extra) -> dict:
 # %% ../nbs/00_core.ipynb #5d30d027
 class ArtifactError(RuntimeError):
     "A missing, incomplete or unreadable artifact."
-
-def input_key(stage: str, params: dict, inputs: dict | None = None) -> str:
-    "Content hash of a stage run: its name, parameters and the keys of the artifacts it reads."
-    return stable_hash(dict(stage=stage, params=params, inputs={k: read_manifest(v)["key"] for k, v in (inputs or {}).items()}))
 
 def read_manifest(path) -> dict:
     "The manifest of a complete artifact folder; `ArtifactError` if the folder is missing or incomplete."

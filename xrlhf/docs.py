@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, shutil, subprocess, sys, tempfile
 from pathlib import Path
-from .pipeline import repo_root
+from .core import repo_root
 
 # %% auto #0
 __all__ = ['MODULES', 'render_readme', 'build_docs']

@@ -10,8 +10,8 @@ from .core import progress
 
 # %% auto #0
 __all__ = ['EXPLAINERS', 'SOLVERS', 'ExplainError', 'check_features', 'check_query', 'prepare', 'min_norm_point', 'project',
-           'hull_distance', 'explain_one', 'explain_reference', 'explain', 'attribution', 'probe_attribution',
-           'plot_explanation']
+           'hull_distance', 'nearest_first', 'explain_one', 'explain_reference', 'explain', 'attribution',
+           'probe_attribution', 'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):
@@ -88,7 +88,7 @@ def _dist2(D, p, sq=None):
     "Squared distances of the rows of D to p, as ||D_i||^2 - 2 D_i.p + ||p||^2: one matrix-vector product, no copy of D."
     return np.maximum((np.einsum("ij,ij->i", D, D) if sq is None else sq) - 2 * (D @ p) + p @ p, 0)
 
-def _nearest_first(D, p, sq=None):
+def nearest_first(D, p, sq=None):
     return np.lexsort((np.arange(len(D)), _dist2(D, p, sq)))  # ties broken by index, the same in every implementation
 
 def _hull(D, idx, p, sq):
@@ -102,7 +102,7 @@ def explain_one(D, q, tol=1e-6, reading="prefix", phat=None, prep=None):
     if phat is None: phat, _, _, dist = project(D, q, sq=sq)
     else: dist = float(np.linalg.norm(phat - q))
     if reading == "weighted": return _weighted(D, phat, dist, scale, tol, sq)
-    order = _nearest_first(D, phat, sq)
+    order = nearest_first(D, phat, sq)
     k = None  # outside the hull only comparisons on the supporting hyperplane through phat can carry weight
     if dist > tol * scale:
         u = (q - phat) / dist
@@ -162,7 +162,7 @@ def explain_reference(D, q, tol=1e-6, max_checks=None):
     # the norm (an SOCP), not its square: the solver's tolerance then bounds the error of phi_hat itself
     cp.Problem(cp.Minimize(cp.norm(D.T @ w - q) / scale), [cp.sum(w) == 1]).solve(solver=cp.CLARABEL, **_TIGHT)
     wv = np.clip(w.value, 0, None); wv /= wv.sum(); phat = wv @ D
-    order = _nearest_first(D, phat); checks = 0
+    order = nearest_first(D, phat); checks = 0
     for k in range(1, N + 1):
         if max_checks and checks >= max_checks: break
         v = cp.Variable(k, nonneg=True); checks += 1
@@ -202,7 +202,7 @@ def explain(D, Q, method="xrlhf", tol=1e-6, sizes=None, theta=None, seed=0, desc
         q = Q[i]
         if method in SOLVERS: rows.append(_row(i, _solve(D, q, method, tol, prep))); continue
         try:
-            if method == "knn": out = dict(selected=_nearest_first(D, q, prep[0])[:sizes[i]], status="ok", checks=0)
+            if method == "knn": out = dict(selected=nearest_first(D, q, prep[0])[:sizes[i]], status="ok", checks=0)
             elif method == "random": out = dict(selected=rng.choice(len(D), size=min(sizes[i], len(D)), replace=False), status="ok", checks=0)
             else:  # gradient
                 infl = (1 - 1 / (1 + np.exp(-(D @ theta)))) * (D @ q)

@@ -13,9 +13,9 @@ from transformers import (AutoModelForCausalLM, AutoModelForSequenceClassificati
                           GPTNeoXConfig, GPTNeoXForCausalLM, GPTNeoXForSequenceClassification, PreTrainedTokenizerFast)
 
 # %% auto #0
-__all__ = ['EOS', 'PAD', 'build_tokenizer', 'model_config', 'build_policy', 'build_reward_model', 'load_tokenizer', 'model_dtype',
-           'adapt', 'merge_lora', 'check_tokenizer', 'check_context', 'rollout', 'response_logprobs', 'save_model',
-           'load_policy', 'load_reward_model']
+__all__ = ['EOS', 'PAD', 'build_tokenizer', 'model_config', 'from_hub', 'build_policy', 'build_reward_model', 'load_tokenizer',
+           'model_dtype', 'adapt', 'merge_lora', 'positions_from_mask', 'check_tokenizer', 'check_context', 'rollout',
+           'response_logprobs', 'save_model', 'load_policy', 'load_reward_model']
 
 # %% ../nbs/02_models.ipynb #681ec40b
 EOS, PAD = "<|endoftext|>", "<|padding|>"
@@ -53,7 +53,7 @@ def model_config(preset: dict, tok, num_labels=None):
                            intermediate_size=4 * h, max_position_embeddings=ml, **ids, **extra)
     raise ValueError(f"[model] arch = {arch!r}: not a from-scratch architecture (gpt_neox, opt, llama)")
 
-def _hub(loader, name, **kw):
+def from_hub(loader, name, **kw):
     try: return loader(name, **kw)
     except OSError as e:
         raise OSError(f"cannot load {name!r} (no network or not in the cache: {str(e).splitlines()[0]}). "
@@ -63,7 +63,7 @@ def _hub(loader, name, **kw):
 def build_policy(preset: dict, tok):
     "A causal LM: from scratch for tiny presets, by hub name for `arch = pretrained`; made trainable the preset's way (`adapt`)."
     dt = model_dtype(preset)
-    if preset["arch"] == "pretrained": m = _hub(AutoModelForCausalLM.from_pretrained, preset["name"], dtype=dt)
+    if preset["arch"] == "pretrained": m = from_hub(AutoModelForCausalLM.from_pretrained, preset["name"], dtype=dt)
     else: m = AutoModelForCausalLM.from_config(model_config(preset, tok)).to(dt)
     return adapt(m, preset, "policy")
 
@@ -75,13 +75,13 @@ def build_reward_model(preset: dict, tok, init_from=None):
     if init_from is None and preset["arch"] != "pretrained":
         m = AutoModelForSequenceClassification.from_config(model_config(preset, tok, num_labels=1)).to(dt)
     else:
-        m = load(str(init_from), num_labels=1, dtype=dt) if init_from is not None else _hub(load, preset["reward_name"], num_labels=1, dtype=dt)
+        m = load(str(init_from), num_labels=1, dtype=dt) if init_from is not None else from_hub(load, preset["reward_name"], num_labels=1, dtype=dt)
         m.config.pad_token_id = tok.pad_token_id
     return adapt(m, preset, "reward")
 
 def load_tokenizer(path_or_name):
     "The tokenizer saved with a stage's artifact (or a hub name); generation needs left padding."
-    tok = AutoTokenizer.from_pretrained(str(path_or_name)) if Path(str(path_or_name)).exists() else _hub(AutoTokenizer.from_pretrained, path_or_name)
+    tok = AutoTokenizer.from_pretrained(str(path_or_name)) if Path(str(path_or_name)).exists() else from_hub(AutoTokenizer.from_pretrained, path_or_name)
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     tok.padding_side = "left"
     return tok
@@ -108,7 +108,7 @@ def merge_lora(model):
     return model.merge_and_unload() if isinstance(model, PeftModel) else model
 
 # %% ../nbs/02_models.ipynb #7d630f75
-def _positions(mask): return (mask.long().cumsum(-1) - 1).clamp(min=0)
+def positions_from_mask(mask): return (mask.long().cumsum(-1) - 1).clamp(min=0)
 
 def check_tokenizer(model, tok):
     "Refuse a tokenizer whose ids the model cannot embed (a tokenizer that does not match the model)."
@@ -147,7 +147,7 @@ def response_logprobs(model, batch, return_entropy=False):
     "Log-probabilities of each response token (and optionally the policy entropy there); shape (B, T_response)."
     ids = torch.cat([batch["query"], batch["response"]], 1)
     mask = torch.cat([batch["query_mask"], batch["response_mask"]], 1)
-    logits = model(input_ids=ids, attention_mask=mask, position_ids=_positions(mask)).logits
+    logits = model(input_ids=ids, attention_mask=mask, position_ids=positions_from_mask(mask)).logits
     T = batch["response"].shape[1]
     logits = logits[:, -T - 1:-1].float()
     lp = torch.log_softmax(logits, -1)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse, contextlib, hashlib, json, os, sys, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from .core import (load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output, ArtifactError, pin_threads,
+from .core import (repo_root, load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output, ArtifactError, pin_threads,
                         SettingsError, read_json, write_json, provenance)
 
 # %% auto #0
-__all__ = ['STAGES', 'ORDER', 'SPEED_ONLY', 'KERNEL', 'repo_root', 'code_hash', 'section', 'stage_dir', 'stage_key',
-           'StageContext', 'load_study', 'stage_context', 'StageFailed', 'ensure_kernel', 'warm_kernel', 'run_stage',
-           'run_chain', 'reproduce', 'check_sync', 'provenance_of', 'main', 'cli']
+__all__ = ['STAGES', 'ORDER', 'SPEED_ONLY', 'KERNEL', 'code_hash', 'section', 'stage_dir', 'stage_key', 'StageContext',
+           'load_study', 'stage_context', 'StageFailed', 'ensure_kernel', 'warm_kernel', 'run_stage', 'run_chain',
+           'reproduce', 'check_sync', 'provenance_of', 'main', 'cli']
 
 # %% ../nbs/11_pipeline.ipynb #a2edc64f
 # stage -> (inputs, settings sections it reads, one run per algorithm?)
@@ -30,12 +30,6 @@ STAGES = {
     "ablations":      (["data", "sft", "reward", "rlhf", "unsatisfactory", "explain", "unlearn"], ["ablations", "finetune", "rl", "unlearn", "reward", "model", "evaluate"], True),
 }
 ORDER = list(STAGES)
-
-def repo_root() -> Path:
-    "The kit's root: the folder holding settings.ini and nbs/ (from the package location, else the cwd)."
-    for p in (Path(__file__).resolve().parent.parent, Path.cwd(), *Path.cwd().parents):
-        if (p/"nbs"/"stages").is_dir() and (p/"settings.ini").exists(): return p
-    raise FileNotFoundError("cannot find the xrlhf kit root (a folder with settings.ini and nbs/stages/)")
 
 def code_hash() -> str:
     "Hash of the library source and the stage notebooks: a code change reruns the stages."

@@ -10,10 +10,10 @@ import torch
 from datasets import Dataset
 from trl import RewardConfig, RewardTrainer
 from .core import set_seed, progress
-from .sft import check_columns, train_args, _unwrap
+from .sft import check_columns, train_args, unwrap_trainer
 
 # %% auto #0
-__all__ = ['train_reward', 'features', 'rewards', 'head', 'check_phi', 'accuracy']
+__all__ = ['train_reward', 'encode_responses', 'features', 'rewards', 'head', 'check_phi', 'accuracy']
 
 # %% ../nbs/04_reward.ipynb #626ce1fb
 def train_reward(model, tok, comparisons: pd.DataFrame, epochs=2.0, lr=1e-3, batch_size=32, max_length=192, seed=0):
@@ -26,10 +26,10 @@ def train_reward(model, tok, comparisons: pd.DataFrame, epochs=2.0, lr=1e-3, bat
     tr.train()
     tok.padding_side = "left"
     if getattr(tr.model, "is_gradient_checkpointing", False): tr.model.gradient_checkpointing_disable()
-    return _unwrap(tr), [h for h in tr.state.log_history if "loss" in h]
+    return unwrap_trainer(tr), [h for h in tr.state.log_history if "loss" in h]
 
 # %% ../nbs/04_reward.ipynb #49460fcd
-def _encode(tok, prompts, responses, max_length):
+def encode_responses(tok, prompts, responses, max_length):
     texts = [p + r + tok.eos_token for p, r in zip(prompts, responses)]
     enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False, truncation=True, max_length=max_length)
     return enc
@@ -52,7 +52,7 @@ def features(model, tok, prompts, responses, batch_size=64, max_length=192, retu
     check_tokenizer(model, tok)
     dev = next(model.parameters()).device; model.eval(); F, R = [], []
     for i in progress(range(0, len(prompts), batch_size), desc=desc, leave=False):
-        enc = _encode(tok, prompts[i:i + batch_size], responses[i:i + batch_size], max_length).to(dev)
+        enc = encode_responses(tok, prompts[i:i + batch_size], responses[i:i + batch_size], max_length).to(dev)
         phi, r = _last_hidden(model, enc)
         F.append(phi.float().cpu()); R.append(r.float().cpu())
     d = model.config.hidden_size

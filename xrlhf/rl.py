@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import set_seed, progress
-from .models import rollout, response_logprobs, _positions
+from .models import rollout, response_logprobs, positions_from_mask
 
 # %% auto #0
 __all__ = ['kl_estimate', 'masked_mean', 'whiten', 'token_rewards', 'remax_step', 'token_values', 'gae', 'ppo_step', 'train_rl']
@@ -75,7 +75,7 @@ def token_values(critic, b):
     ids = torch.cat([b["query"], b["response"]], 1); m = torch.cat([b["query_mask"], b["response_mask"]], 1)
     head = getattr(critic, "module", critic).score  # under DDP the model is `.module`
     seen = []; hook = head.register_forward_hook(lambda mod, inp, out: seen.append(out))
-    try: critic(input_ids=ids, attention_mask=m, position_ids=_positions(m))
+    try: critic(input_ids=ids, attention_mask=m, position_ids=positions_from_mask(m))
     finally: hook.remove()
     T = b["response"].shape[1]
     return seen[0][:, -T - 1:-1].squeeze(-1).float()

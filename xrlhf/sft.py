@@ -11,7 +11,7 @@ from trl import SFTConfig, SFTTrainer
 from .core import set_seed
 
 # %% auto #0
-__all__ = ['check_columns', 'train_args', 'sft']
+__all__ = ['check_columns', 'train_args', 'unwrap_trainer', 'sft']
 
 # %% ../nbs/03_sft.ipynb #69f12b6f
 def check_columns(df: pd.DataFrame, cols, name: str):
@@ -32,7 +32,7 @@ def train_args(cls, epochs, lr, batch_size, seed, **kw):
                dataloader_num_workers=0, bf16=torch.cuda.is_available(), use_cpu=not torch.cuda.is_available(),
                disable_tqdm=os.environ.get("XRLHF_QUIET") == "1", gradient_checkpointing=kw.pop("gradient_checkpointing", False), **kw)
 
-def _unwrap(trainer):
+def unwrap_trainer(trainer):
     "The trained model without accelerate's or trl's forward wrapper (a deepcopy of a wrapped model would call the original's forward)."
     m = trainer.accelerator.unwrap_model(trainer.model, keep_fp32_wrapper=False)
     inner = m.get_base_model() if hasattr(m, "get_base_model") else m  # under peft, trl patched the model inside the adapters
@@ -49,4 +49,4 @@ def sft(model, tok, demos: pd.DataFrame, epochs=3.0, lr=1e-3, batch_size=32, max
     tok.padding_side = "left"  # trl may change it; generation needs left padding
     # trl can leave gradient checkpointing on; with it, a later RL loop would silently get no gradients
     if getattr(tr.model, "is_gradient_checkpointing", False): tr.model.gradient_checkpointing_disable()
-    return _unwrap(tr), [h for h in tr.state.log_history if "loss" in h]
+    return unwrap_trainer(tr), [h for h in tr.state.log_history if "loss" in h]

@@ -52,8 +52,8 @@ def make_judge(S, seed):
         if S["study"]["data"] != "world": raise ValueError(f"[study] judge = gold is the simulated world's utility; with data = {S['study']['data']} name a reward model")
         return gold_judge(World(seed))
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from xrlhf.models import _hub
-    m = _hub(AutoModelForSequenceClassification.from_pretrained, j); t = _hub(AutoTokenizer.from_pretrained, j)
+    from xrlhf.models import from_hub
+    m = from_hub(AutoModelForSequenceClassification.from_pretrained, j); t = from_hub(AutoTokenizer.from_pretrained, j)
     return reward_model_judge(m, t)
 
 def pairwise_judge(S, root):

@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from .core import set_seed, progress
-from .reward import _encode, rewards, accuracy
+from .reward import encode_responses, rewards, accuracy
 from .sft import check_columns
 
 # %% auto #0
@@ -20,7 +20,7 @@ __all__ = ['bt_margin', 'unlearn', 'unlearn_report']
 def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
     "r(x, y_w) - r(x, y_l) with gradients, for a batch of comparisons."
     dev = next(model.parameters()).device
-    enc = _encode(tok, list(prompts) + list(prompts), list(chosen) + list(rejected), max_length).to(dev)
+    enc = encode_responses(tok, list(prompts) + list(prompts), list(chosen) + list(rejected), max_length).to(dev)
     r = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask).logits[:, 0].float()
     n = len(prompts)
     return r[:n] - r[n:]

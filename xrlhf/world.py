@@ -203,7 +203,6 @@ def make_response(w: World, prompt: str, rng) -> tuple[str, dict]:
     return " " + " ".join(parts), tr
 
 # %% ../nbs/01_world.ipynb #76f80447
-_ALL_VALUES = {v for vs in ATTRIBUTES.values() for v in vs}
 _ALL_CONTENT = {x for P, V, O in SUBREDDITS.values() for x in P + V + O}
 _HOBBY_TIPS = {h: [set(words(t)) for t in ts] for h, ts in HOBBIES.items()}
 _FILLER_SENTS = [f.rstrip(" .") for f in FILLER + SUMMARY_PAD]
