@@ -9,7 +9,7 @@ from xrlhf.docs import render_readme
 
 def test_settings_load():
     S = load_settings(ROOT/"settings.ini")
-    assert S["study"]["algorithms"] == ["remax", "ppo"] and len(S["study"]["seeds"]) >= 2  # several seeds, for intervals across seeds
+    assert S.study.algorithms == ["remax", "ppo"] and len(S.study.seeds) >= 2  # several seeds, for intervals across seeds
 
 @pytest.mark.parametrize("sec,key,val,msg", [
     ("world", "n_validation", "-5", "[world] n_validation"),

@@ -92,7 +92,7 @@ def test_data_key_follows_the_source(tmp_path):
     "The data stage's key changes with [study] data and the [data] section; the world's ignores [data]."
     from xrlhf.core import load_settings
     from xrlhf.pipeline import stage_key
-    s = _settings(tmp_path); k = lambda **p: stage_key(load_settings(s, p), tmp_path, "data", "dialogue", "remax", 0, code="c")
+    s = _settings(tmp_path); k = lambda **p: stage_key(load_settings(s, p), "data", "dialogue", "remax", 0, code="c")
     base = k()
     assert k(**{"data.n_validation": 5}) != base and k(**{"data.test": s.parent/"train.jsonl"}) != base and k(**{"data.n_comparisons": 50}) != base
     w = dict(**{"study.data": "world", "study.judge": "gold", "study.tasks": "dialogue"})

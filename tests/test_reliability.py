@@ -37,8 +37,8 @@ def _strip_timing(o):
 
 def _half_written(root: Path) -> list:
     "Stage folders without a manifest: what a reader could mistake for a complete artifact."
-    from xrlhf.pipeline import ORDER
-    return [d for d in root.rglob("*") if d.is_dir() and d.name in ORDER and not (d/"manifest.json").exists()]
+    from xrlhf.study import STAGES
+    return [d for d in root.rglob("*") if d.is_dir() and d.name in STAGES and not (d/"manifest.json").exists()]
 
 def test_sigkill_at_three_points_then_resume_gives_the_same_metrics(quick_study, tmp_path):
     """SIGKILL the runner (and its kernels) at three points, each after a resume, then let it finish: the

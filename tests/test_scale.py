@@ -75,7 +75,8 @@ def test_stages_under_accelerate_launch(tmp_path):
     artifacts with the runner's keys (a later `xrlhf run` skips them); then rlhf again on 2 processes (torchrun, gloo)."""
     from accelerate.state import PartialState
     from xrlhf.launch import launch
-    from xrlhf.pipeline import load_study, stage_dir, stage_key
+    from xrlhf.pipeline import load_study, stage_key
+    from xrlhf.study import stage_dir
     from xrlhf.core import is_fresh, read_manifest
     s = _tiny_settings(tmp_path); root = tmp_path/"artifacts"; args = ["--quick", "--settings", s, "--root", root]
     try:
@@ -83,15 +84,15 @@ def test_stages_under_accelerate_launch(tmp_path):
         launch("reward", settings=s, quick=True, root=root)
     finally: PartialState._reset_state()
     for st in ("sft", "rlhf"): _run(BIN/"accelerate", "launch", "--config_file", ROOT/"accelerate"/"cpu.yaml", "-m", "xrlhf.launch", st, *args)
-    S, r, _ = load_study(s, True, root)
+    settings, r = load_study(s, True, root)
     for st in ("data", "sft", "reward", "rlhf"):
-        d = stage_dir(S, r, st, "dialogue", "remax", 0)
-        assert is_fresh(d, stage_key(S, r, st, "dialogue", "remax", 0)), st
-    d = stage_dir(S, r, "rlhf", "dialogue", "remax", 0)
+        d = stage_dir(r, st, "dialogue", "remax", 0)
+        assert is_fresh(d, stage_key(settings, st, "dialogue", "remax", 0)), st
+    d = stage_dir(r, "rlhf", "dialogue", "remax", 0)
     assert (d/"model"/"model.safetensors").exists() and len(pd.read_parquet(d/"log.parquet")) == 2
     before = read_manifest(d)["provenance"]["time"]
     _run(BIN/"torchrun", "--nproc_per_node", 2, "--master_port", 29000 + os.getpid() % 1000, "-m", "xrlhf.launch", "rlhf", *args)
-    assert is_fresh(d, stage_key(S, r, "rlhf", "dialogue", "remax", 0)) and (d/"model"/"model.safetensors").exists()
+    assert is_fresh(d, stage_key(settings, "rlhf", "dialogue", "remax", 0)) and (d/"model"/"model.safetensors").exists()
     assert not [t for t in d.parent.iterdir() if ".tmp-" in t.name or ".old-" in t.name]
 
 

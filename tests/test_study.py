@@ -1,5 +1,5 @@
 "The whole chain through the real runner (papermill) at quick sizes: contract, skipping, failure, provenance."
-import json, os, shutil, time
+import ast, json, os, shutil, subprocess, sys, time
 from pathlib import Path
 import pytest
 from conftest import ROOT, xrlhf
@@ -68,10 +68,10 @@ def test_failing_stage_names_itself_and_keeps_earlier_artifacts(quick_study, tmp
     assert not list(root.rglob(".*.tmp-*"))
 
 def test_stage_without_inputs_is_a_clear_error(tmp_path):
-    from xrlhf.pipeline import stage_context
+    from xrlhf.pipeline import open_stage
     from xrlhf.core import ArtifactError
     with pytest.raises(ArtifactError, match="needs the 'data' artifact"):
-        stage_context("sft", settings=ROOT/"settings.ini", quick=True, root=tmp_path, build_missing=False)
+        open_stage("sft", settings=ROOT/"settings.ini", quick=True, root=tmp_path, build_missing=False)
 
 def test_run_with_setting_overrides(quick_study, tmp_path):
     "`xrlhf run STAGE -p section.key value` reruns the stage with the override, validated like settings.ini."
@@ -108,3 +108,33 @@ def test_reward_init_from_sft(quick_study, tmp_path):
     assert dist(W(load_reward_model(d/"reward"/"model")), sft) < 0.75 * dist(W(load_reward_model(quick_study["root"]/"dialogue"/"seed0"/"reward"/"model")), sft)
     man = json.loads((d/"reward"/"manifest.json").read_text())
     assert "sft" in man["inputs"] and man["key"] != json.loads((quick_study["root"]/"dialogue"/"seed0"/"reward"/"manifest.json").read_text())["key"]
+
+def _stale_stages(repo: Path, quick_study) -> list:
+    "The stages of the quick study's run that the library copy at `repo` would rerun."
+    script = f"""
+from xrlhf.core import is_fresh
+from xrlhf.pipeline import load_study, stage_key
+from xrlhf.study import STAGES, stage_dir
+settings, root = load_study({str(quick_study['settings'])!r}, True, {str(quick_study['root'])!r})
+print([s for s in STAGES if not is_fresh(stage_dir(root, s, "dialogue", "remax", 0),
+                                         stage_key(settings, s, "dialogue", "remax", 0))])
+"""
+    # cwd: `python -c` puts the working directory first on sys.path, before PYTHONPATH
+    r = subprocess.run([sys.executable, "-c", script], cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)},
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return ast.literal_eval(r.stdout.strip().splitlines()[-1])
+
+def test_a_stage_reruns_when_code_it_runs_changes(quick_study, tmp_path):
+    "Editing report.py reruns no stage; editing explain.py reruns explain and what reads it, nothing before it."
+    repo = tmp_path/"repo"
+    shutil.copytree(ROOT/"xrlhf", repo/"xrlhf", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT/"nbs"/"stages", repo/"nbs"/"stages")
+    shutil.copy(ROOT/"settings.ini", repo/"settings.ini")
+    assert _stale_stages(repo, quick_study) == []
+    with open(repo/"xrlhf"/"report.py", "a") as f:
+        f.write("\n\ndef a_new_table(metrics):\n    return ''\n")
+    assert _stale_stages(repo, quick_study) == []
+    with open(repo/"xrlhf"/"explain.py", "a") as f:
+        f.write("\n\nMORE_READINGS = ()\n")
+    assert _stale_stages(repo, quick_study) == ["explain", "unlearn", "finetune", "evaluate", "ablations"]

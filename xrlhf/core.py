@@ -4,155 +4,345 @@
 
 # %% ../nbs/00_core.ipynb #527e9dde
 from __future__ import annotations
-import configparser, contextlib, copy, hashlib, json, os, random, shutil, subprocess, sys, time, uuid
+import configparser, contextlib, hashlib, json, os, random, shutil, subprocess, sys, time, uuid
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['SCHEMA', 'DEFAULTS', 'OPTIONAL', 'PACKAGES', 'SettingsError', 'load_settings', 'quick_settings', 'stable_hash',
-           'settings_hash', 'repo_root', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions',
-           'provenance', 'ArtifactError', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json',
-           'progress']
+__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'ABLATION_NAMES', 'SECTIONS', 'PARSERS', 'PACKAGES',
+           'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig', 'WorldConfig', 'DataConfig', 'ModelConfig',
+           'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig', 'UnlearnConfig', 'FinetuneConfig',
+           'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool', 'Settings', 'parse_section',
+           'optional_section', 'load_settings', 'check_data_source', 'quick_settings', 'stable_hash', 'settings_hash',
+           'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError',
+           'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
 
-# %% ../nbs/00_core.ipynb #76729fd4
+# %% ../nbs/00_core.ipynb #e90e91b4
+def repo_root() -> Path:
+    "The kit's root: the folder holding settings.ini and nbs/stages/ (from the package location, else the cwd)."
+    package_parent = Path(globals().get("__file__", ".")).resolve().parent.parent  # a notebook has no __file__
+    for candidate in (package_parent, Path.cwd(), *Path.cwd().parents):
+        if (candidate/"nbs"/"stages").is_dir() and (candidate/"settings.ini").exists():
+            return candidate
+    raise FileNotFoundError("cannot find the xrlhf kit root (a folder with settings.ini and nbs/stages/)")
+
+# %% ../nbs/00_core.ipynb #fb644473
 class SettingsError(ValueError):
     "A problem in a settings file, phrased as `file: [section] key: what is wrong`."
 
-def _ints(s): return [int(v) for v in s.replace(",", " ").split()]
-def _strs(s): return [v for v in s.replace(",", " ").split()]
-def _bool(s):
-    if s.strip().lower() in ("1", "true", "yes", "on"): return True
-    if s.strip().lower() in ("0", "false", "no", "off"): return False
-    raise ValueError(f"expected true/false, got {s!r}")
+def setting(doc: str, check=None, default=MISSING, in_key=True):
+    """A documented settings field; `check` is `(predicate, what a good value is)`; no default: the key is required.
+    `in_key=False` marks a key that changes only speed: stage keys leave it out, so changing it reruns nothing."""
+    meta = dict(doc=doc, check=check, in_key=in_key)
+    if isinstance(default, list):  # a mutable default needs a factory
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
-_pos = (lambda v: v > 0, "must be > 0")
-_nonneg = (lambda v: v >= 0, "must be >= 0")
-_unit = (lambda v: 0 <= v <= 1, "must be in [0, 1]")
-_nonempty = (lambda v: len(v) > 0, "must not be empty")
-_any = (lambda v: True, "")
+POSITIVE = (lambda v: v > 0, "must be > 0")
+NON_NEGATIVE = (lambda v: v >= 0, "must be >= 0")
+UNIT = (lambda v: 0 <= v <= 1, "must be in [0, 1]")
+NON_EMPTY = (lambda v: len(v) > 0, "must not be empty")
 
-# (parser, check) per key. `model.*` sections use the "model" entry.
-SCHEMA = {
-    "study": dict(tasks=(_strs, (lambda v: len(v) > 0 and set(v) <= {"dialogue", "summarisation"}, "tasks are dialogue and/or summarisation")),
-                  algorithms=(_strs, (lambda v: len(v) > 0 and set(v) <= {"remax", "ppo"}, "algorithms are remax and/or ppo")),
-                  seeds=(_ints, _nonempty), model=(str, _nonempty), judge=(str, _nonempty),
-                  artifacts=(str, _nonempty), reports=(str, _nonempty)),
-    "world": dict(n_comparisons=(int, _pos), data_split=(_ints, (lambda v: len(v) == 3 and min(v) > 0, "three positive weights, e.g. 2,4,4")),
-                  n_validation=(int, _pos), flaws=(_strs, _any), flaw_rate=(float, _unit),
-                  annotator_beta=(float, _pos), label_noise=(float, _unit), sft_quality=(float, _unit),
-                  tldr_sft=(int, _nonneg)),
-    "model": dict(arch=(str, (lambda v: v in ("gpt_neox", "opt", "llama", "pretrained"), "arch is gpt_neox, opt, llama or pretrained")),
-                  name=(str, _any), hidden_size=(int, _pos), num_layers=(int, _pos), num_heads=(int, _pos),
-                  max_length=(int, _pos), reward_name=(str, _any)),
-    "sft": dict(epochs=(float, _pos), lr=(float, _pos), batch_size=(int, _pos)),
-    "reward": dict(epochs=(float, _pos), lr=(float, _pos), batch_size=(int, _pos)),
-    "rl": dict(steps=(int, _pos), batch_size=(int, _pos), lr=(float, _pos), kl_ctl=(float, _nonneg),
-               top_p=(float, (lambda v: 0 < v <= 1, "must be in (0, 1]")), temperature=(float, _pos),
-               max_new_tokens=(int, _pos), reward_clip=(float, _pos), ppo_epochs=(int, _pos)),
-    "explain": dict(reading=(str, (lambda v: v in ("prefix", "face", "weighted", "comparison"), "reading is prefix, face, weighted or comparison")),
-                    tol=(float, _pos)),
-    "unlearn": dict(method=(str, (lambda v: v in ("ascent", "retain", "npo", "retrain"), "method is ascent, retain, npo or retrain")),
-                    epochs=(float, _pos), lr=(float, _pos)),
-    "finetune": dict(beta_bar=(float, _nonneg), steps=(int, _pos)),
-    "evaluate": dict(n_bootstrap=(int, _pos)),
-    "ablations": dict(names=(_strs, (lambda v: set(v) <= {"no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "retrain_oracle", "npo", "retain"},
-                                     "ablations are no_kl, unlearn_only, finetune_only, random_set, knn_set, retrain_oracle, npo, retain")),
-                      seeds=(_ints, _any)),
-    "quick": dict(n_comparisons=(int, _pos), n_validation=(int, _pos), seeds=(_ints, _nonempty),
-                  rl_steps=(int, _pos), finetune_steps=(int, _pos), epochs=(float, _pos)),
-}
-# Paper-scale knobs that a tiny preset never needs: optional keys, and the value a missing one takes.
-SCHEMA["model"].update(lora_r=(int, _nonneg), lora_alpha=(float, _pos), lora_dropout=(float, (lambda v: 0 <= v < 1, "must be in [0, 1)")),
-                       lora_targets=(_strs, _any), bf16=(_bool, _any), gradient_checkpointing=(_bool, _any))
-SCHEMA["explain"].update(workers=(int, _pos), probes=(int, _nonneg))
-SCHEMA["reward"].update(init=(str, (lambda v: v in ("scratch", "sft"), "init is scratch or sft")))
-SCHEMA["study"].update(data=(str, _nonempty))
-SCHEMA["data"] = dict(train=(str, _any), test=(str, _any), data_split=SCHEMA["world"]["data_split"], n_validation=(int, _pos),
-                      n_comparisons=(int, _nonneg))
-DEFAULTS = {"model": dict(lora_r=0, lora_alpha=16.0, lora_dropout=0.05, lora_targets=[], bf16=False, gradient_checkpointing=False),
-            "world": dict(tldr_sft=0), "reward": dict(init="scratch"),
-            "explain": dict(workers=1, probes=0), "study": dict(data="world"),
-            "data": dict(train="", test="", data_split=[2, 4, 4], n_validation=500, n_comparisons=0)}
-OPTIONAL = {sec for sec, d in DEFAULTS.items() if sec != "model" and set(d) == set(SCHEMA[sec])}  # sections that may be left out whole
+def one_of(*allowed):
+    "A check that a value (or every item of a list) is one of `allowed`."
+    def ok(v): return set(v if isinstance(v, list) else [v]) <= set(allowed)
+    return (ok, "must be one of " + ", ".join(allowed))
 
-# %% ../nbs/00_core.ipynb #7a96e50f
-def load_settings(path="settings.ini", overrides: dict | None = None) -> dict:
-    """Parse and validate a settings file into `{section: {key: value}}`; raise `SettingsError` naming file, section and key.
-    `overrides` maps `"section.key"` to a raw value, as on the command line (`xrlhf run -p rl.lr 1e-4`), validated the same way."""
+SPLIT_WEIGHTS = (lambda v: len(v) == 3 and min(v) > 0, "three positive weights, e.g. 2,4,4")
+ABLATION_NAMES = ("no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "retrain_oracle", "npo", "retain")
+
+# %% ../nbs/00_core.ipynb #6c3178ca
+@dataclass(frozen=True)
+class StudyConfig:
+    "[study]: the run matrix, the model preset, the judge and where artifacts and reports go."
+    tasks: list[str] = setting("tasks to run", (lambda v: len(v) > 0 and one_of("dialogue", "summarisation")[0](v),
+                                                  "tasks are dialogue and/or summarisation"))
+    algorithms: list[str] = setting("RL algorithms", (lambda v: len(v) > 0 and one_of("remax", "ppo")[0](v),
+                                                       "algorithms are remax and/or ppo"))
+    seeds: list[int] = setting("one run per seed", NON_EMPTY)
+    model: str = setting("model preset: a [model.NAME] section", NON_EMPTY)
+    judge: str = setting("gold (the world's utility), a reward model's hub name, or llm:MODEL", NON_EMPTY)
+    artifacts: str = setting("artifact root, relative to the settings file", NON_EMPTY)
+    reports: str = setting("reports folder, relative to the settings file", NON_EMPTY)
+    data: str = setting("world, or a real dataset of xrlhf.data", NON_EMPTY, "world")
+
+@dataclass(frozen=True)
+class WorldConfig:
+    "[world]: the simulated world's sizes, planted flaws and annotators."
+    n_comparisons: int = setting("training comparisons before the SFT/reward/RL split", POSITIVE)
+    data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS)
+    n_validation: int = setting("validation prompts, held out from training", POSITIVE)
+    flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)")
+    flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT)
+    annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE)
+    label_noise: float = setting("probability of a uniformly random label", UNIT)
+    sft_quality: float = setting("share of SFT demonstrations that are the better response of their pair", UNIT)
+    tldr_sft: int = setting("summarisation SFT demonstrations drawn as a set of their own (0: the 20% split)",
+                            NON_NEGATIVE, 0)
+
+@dataclass(frozen=True)
+class DataConfig:
+    "[data]: where a real dataset (`[study] data`) is read from and how it is split."
+    train: str = setting("local file or hub name of the training comparisons (empty: the dataset's hub split)",
+                         None, "")
+    test: str = setting("local file or hub name of the test comparisons (empty: the dataset's hub split)", None, "")
+    data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS, [2, 4, 4])
+    n_validation: int = setting("validation prompts", POSITIVE, 500)
+    n_comparisons: int = setting("cap on training comparisons (0: all)", NON_NEGATIVE, 0)
+
+@dataclass(frozen=True)
+class ModelConfig:
+    "[model.NAME]: a model preset (tiny from-scratch GPT-NeoX, or a pretrained hub model)."
+    arch: str = setting("gpt_neox, opt or llama (from scratch) or pretrained",
+                        one_of("gpt_neox", "opt", "llama", "pretrained"))
+    name: str = setting("the policy's name (a hub name when pretrained)")
+    reward_name: str = setting("the reward model's name (a hub name when pretrained)")
+    max_length: int = setting("context length in tokens", POSITIVE)
+    hidden_size: int = setting("width (from-scratch presets)", POSITIVE, None)
+    num_layers: int = setting("layers (from-scratch presets)", POSITIVE, None)
+    num_heads: int = setting("attention heads (from-scratch presets)", POSITIVE, None)
+    lora_r: int = setting("LoRA rank (0: every weight trains)", NON_NEGATIVE, 0)
+    lora_alpha: float = setting("LoRA alpha", POSITIVE, 16.0)
+    lora_dropout: float = setting("LoRA dropout", (lambda v: 0 <= v < 1, "must be in [0, 1)"), 0.05)
+    lora_targets: list[str] = setting("LoRA target modules (empty: peft's default)", None, [])
+    bf16: bool = setting("bf16 weights on a GPU", None, False)
+    gradient_checkpointing: bool = setting("recompute activations in the backward pass", None, False)
+
+@dataclass(frozen=True)
+class SFTConfig:
+    "[sft]: supervised fine-tuning (step 1)."
+    epochs: float = setting("passes over the demonstrations", POSITIVE)
+    lr: float = setting("learning rate", POSITIVE)
+    batch_size: int = setting("demonstrations per step", POSITIVE)
+
+@dataclass(frozen=True)
+class RewardConfig:
+    "[reward]: reward-model training (step 2)."
+    epochs: float = setting("passes over the comparisons", POSITIVE)
+    lr: float = setting("learning rate", POSITIVE)
+    batch_size: int = setting("comparisons per step", POSITIVE)
+    init: str = setting("scratch, or sft: start from the SFT policy's transformer", one_of("scratch", "sft"), "scratch")
+
+@dataclass(frozen=True)
+class RLConfig:
+    "[rl]: the RL loop, shared by RLHF (step 3) and the XRLHF fine-tune (step 7)."
+    steps: int = setting("policy updates", POSITIVE)
+    batch_size: int = setting("prompts per update", POSITIVE)
+    lr: float = setting("policy learning rate", POSITIVE)
+    kl_ctl: float = setting("per-token KL penalty to the reference policy", NON_NEGATIVE)
+    top_p: float = setting("nucleus sampling of rollouts", (lambda v: 0 < v <= 1, "must be in (0, 1]"))
+    temperature: float = setting("sampling temperature of rollouts", POSITIVE)
+    max_new_tokens: int = setting("response length cap", POSITIVE)
+    reward_clip: float = setting("rewards (ReMax: reward differences) clipped to +-reward_clip", POSITIVE)
+    ppo_epochs: int = setting("PPO: optimisation passes over each rollout batch", POSITIVE)
+    cliprange: float = setting("PPO: the policy ratio is clipped to [1 - cliprange, 1 + cliprange]", POSITIVE, 0.2)
+    cliprange_value: float = setting("PPO: values move at most this far from the rollout's", POSITIVE, 0.2)
+    vf_lr_ratio: float = setting("PPO: critic learning rate = lr * vf_lr_ratio", POSITIVE, 5.0)
+    gamma: float = setting("PPO: discount of GAE", UNIT, 1.0)
+    lam: float = setting("PPO: lambda of GAE", UNIT, 0.95)
+
+@dataclass(frozen=True)
+class ExplainConfig:
+    "[explain]: Algorithm 1 and the baseline explainers (step 5)."
+    reading: str = setting("whose sets are unlearned: prefix, face, weighted or comparison",
+                           one_of("prefix", "face", "weighted", "comparison"))
+    tol: float = setting("the solver's tolerance", POSITIVE)
+    workers: int = setting("processes the queries are spread over", POSITIVE, 1, in_key=False)
+    probes: int = setting("probes per planted flaw family (0: none)", NON_NEGATIVE, 0)
+
+@dataclass(frozen=True)
+class UnlearnConfig:
+    "[unlearn]: removing the explaining comparisons from the reward model (step 6)."
+    method: str = setting("ascent, retain, npo or retrain", one_of("ascent", "retain", "npo", "retrain"))
+    epochs: float = setting("passes over the forget set", POSITIVE)
+    lr: float = setting("learning rate", POSITIVE)
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    "[finetune]: the XRLHF fine-tune of pi_0 (step 7)."
+    beta_bar: float = setting("weight of the KL to pi_0 on satisfactory prompts (0: the paper's no-KL ablation)",
+                              NON_NEGATIVE)
+    steps: int = setting("policy updates", POSITIVE)
+
+@dataclass(frozen=True)
+class EvaluateConfig:
+    "[evaluate]: win rates."
+    n_bootstrap: int = setting("bootstrap resamples of the per-prompt intervals", POSITIVE)
+
+@dataclass(frozen=True)
+class AblationsConfig:
+    "[ablations]: which ablations run, on which seeds."
+    names: list[str] = setting("ablations to run", one_of(*ABLATION_NAMES))
+    seeds: list[int] = setting("seeds of [study] seeds on which they run")
+
+@dataclass(frozen=True)
+class QuickConfig:
+    "[quick]: the sizes of `xrlhf reproduce --quick`, a whole-matrix smoke test."
+    n_comparisons: int = setting("comparisons", POSITIVE)
+    n_validation: int = setting("validation prompts", POSITIVE)
+    seeds: list[int] = setting("seeds", NON_EMPTY)
+    rl_steps: int = setting("RLHF steps", POSITIVE)
+    finetune_steps: int = setting("fine-tune steps", POSITIVE)
+    epochs: float = setting("SFT and reward epochs", POSITIVE)
+
+SECTIONS = dict(study=StudyConfig, world=WorldConfig, data=DataConfig, sft=SFTConfig, reward=RewardConfig, rl=RLConfig,
+                explain=ExplainConfig, unlearn=UnlearnConfig, finetune=FinetuneConfig, evaluate=EvaluateConfig,
+                ablations=AblationsConfig, quick=QuickConfig)
+
+# %% ../nbs/00_core.ipynb #6d601c7b
+PARSERS = {"int": int, "float": float, "str": str, "list[int]": lambda s: [int(v) for v in s.replace(",", " ").split()],
+           "list[str]": lambda s: s.replace(",", " ").split()}
+
+def parse_bool(text: str) -> bool:
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true/false, got {text!r}")
+
+PARSERS["bool"] = parse_bool
+
+@dataclass(frozen=True)
+class Settings:
+    "The whole settings file, one typed section per attribute; `model` is the preset `[study] model` names."
+    path: Path
+    study: StudyConfig
+    world: WorldConfig
+    data: DataConfig
+    models: dict
+    sft: SFTConfig
+    reward: RewardConfig
+    rl: RLConfig
+    explain: ExplainConfig
+    unlearn: UnlearnConfig
+    finetune: FinetuneConfig
+    evaluate: EvaluateConfig
+    ablations: AblationsConfig
+    quick: QuickConfig
+
+    @property
+    def model(self) -> ModelConfig:
+        return self.models[self.study.model]
+
+    def as_dict(self) -> dict:
+        "Every section as plain data, `model.NAME` for each preset: what the settings hash covers."
+        sections = {name: asdict(getattr(self, name)) for name in SECTIONS}
+        return sections | {f"model.{name}": asdict(preset) for name, preset in self.models.items()}
+
+def parse_section(path, section: str, config_class, raw: dict):
+    "One section's raw text values, parsed by the fields' types and checked; the error names file, section and key."
+    fields_by_name = {f.name: f for f in fields(config_class)}
+    values = {}
+    for key, text in raw.items():
+        if key not in fields_by_name:
+            raise SettingsError(f"{path}: [{section}] {key}: unknown key (known: {', '.join(fields_by_name)})")
+        spec = fields_by_name[key]
+        try:
+            value = PARSERS[spec.type](text)
+        except ValueError as e:
+            raise SettingsError(f"{path}: [{section}] {key} = {text!r}: {e}") from None
+        check = spec.metadata["check"]
+        if check is not None and value is not None and not check[0](value):
+            raise SettingsError(f"{path}: [{section}] {key} = {text!r}: {check[1]}")
+        values[key] = value
+    required = [f.name for f in fields(config_class) if f.default is MISSING and f.default_factory is MISSING]
+    missing = [key for key in required if key not in values]
+    if missing:
+        raise SettingsError(f"{path}: [{section}] {missing[0]}: missing key")
+    return config_class(**values)
+
+# %% ../nbs/00_core.ipynb #e7eee31e
+def optional_section(config_class) -> bool:
+    "A section may be left out of the file when every key of it has a default."
+    return all(f.default is not MISSING or f.default_factory is not MISSING for f in fields(config_class))
+
+def load_settings(path="settings.ini", overrides: dict | None = None) -> Settings:
+    """Parse and validate a settings file into `Settings`; raise `SettingsError` naming file, section and key.
+    `overrides` maps `"section.key"` to a raw value, as on the command line (`xrlhf run -p rl.lr 1e-4`),
+    validated the same way."""
     path = Path(path)
-    if not path.exists(): raise SettingsError(f"{path}: settings file not found")
-    cp = configparser.ConfigParser(inline_comment_prefixes=("#", ";"), interpolation=None)
-    try: cp.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError) as e: raise SettingsError(f"{path}: cannot parse: {e}".splitlines()[0]) from None
+    if not path.exists():
+        raise SettingsError(f"{path}: settings file not found")
+    parser = configparser.ConfigParser(inline_comment_prefixes=("#", ";"), interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as e:
+        raise SettingsError(f"{path}: cannot parse: {e}".splitlines()[0]) from None
     for name, raw in (overrides or {}).items():
-        sec, _, key = str(name).rpartition(".")
-        if not sec: raise SettingsError(f"override {name!r}: name a setting as section.key, e.g. rl.lr")
-        if sec in OPTIONAL and sec not in cp: cp.add_section(sec)
-        if sec not in cp: raise SettingsError(f"override {name!r}: {path} has no [{sec}] section")
-        cp.set(sec, key, str(raw))
-    out = {}
-    for sec in cp.sections():
-        kind = "model" if sec.startswith("model.") else sec
-        if kind not in SCHEMA: raise SettingsError(f"{path}: [{sec}]: unknown section (known: {', '.join(SCHEMA)}, model.NAME)")
-        out[sec] = {}
-        for key, raw in cp[sec].items():
-            if key not in SCHEMA[kind]: raise SettingsError(f"{path}: [{sec}] {key}: unknown key (known: {', '.join(SCHEMA[kind])})")
-            parse, (ok, why) = SCHEMA[kind][key]
-            try: val = parse(raw)
-            except ValueError as e: raise SettingsError(f"{path}: [{sec}] {key} = {raw!r}: {e}") from None
-            if not ok(val): raise SettingsError(f"{path}: [{sec}] {key} = {raw!r}: {why}")
-            out[sec][key] = val
-        for key, val in DEFAULTS.get(kind, {}).items(): out[sec].setdefault(key, val)
-    for sec in OPTIONAL: out.setdefault(sec, copy.deepcopy(DEFAULTS[sec]))
-    for sec in SCHEMA:
-        if sec == "model": continue
-        if sec not in out: raise SettingsError(f"{path}: [{sec}]: missing section")
-        missing = set(SCHEMA[sec]) - set(out[sec])
-        if missing: raise SettingsError(f"{path}: [{sec}] {sorted(missing)[0]}: missing key")
-    model = out["study"]["model"]
-    if f"model.{model}" not in out: raise SettingsError(f"{path}: [study] model = {model!r}: no [model.{model}] section")
-    _check_data(path, out["study"])
-    return out
+        section, _, key = str(name).rpartition(".")
+        if not section:
+            raise SettingsError(f"override {name!r}: name a setting as section.key, e.g. rl.lr")
+        if section not in parser and section in SECTIONS and optional_section(SECTIONS[section]):
+            parser.add_section(section)
+        if section not in parser:
+            raise SettingsError(f"override {name!r}: {path} has no [{section}] section")
+        parser.set(section, key, str(raw))
+    sections, models = {}, {}
+    for section in parser.sections():
+        if section.startswith("model."):
+            models[section[len("model."):]] = parse_section(path, section, ModelConfig, dict(parser[section]))
+        elif section in SECTIONS:
+            sections[section] = parse_section(path, section, SECTIONS[section], dict(parser[section]))
+        else:
+            raise SettingsError(f"{path}: [{section}]: unknown section (known: {', '.join(SECTIONS)}, model.NAME)")
+    for section, config_class in SECTIONS.items():
+        if section in sections:
+            continue
+        if not optional_section(config_class):
+            raise SettingsError(f"{path}: [{section}]: missing section")
+        sections[section] = config_class()
+    settings = Settings(path=path, models=models, **sections)
+    if settings.study.model not in models:
+        model = settings.study.model
+        raise SettingsError(f"{path}: [study] model = {model!r}: no [model.{model}] section")
+    check_data_source(path, settings.study)
+    return settings
 
-def _check_data(path, st):
+def check_data_source(path, study: StudyConfig):
     "Real data: a known dataset, the tasks it serves, and a judge that is not the world's gold utility."
-    if st["data"] == "world": return
+    if study.data == "world":
+        return
     from xrlhf.data import DATASETS
-    if st["data"] not in DATASETS:
-        raise SettingsError(f"{path}: [study] data = {st['data']!r}: unknown dataset (known: world, {', '.join(DATASETS)})")
-    task = DATASETS[st["data"]]
-    if st["tasks"] != [task]: raise SettingsError(f"{path}: [study] tasks = {', '.join(st['tasks'])}: {st['data']} is {task} data, set tasks = {task}")
-    if st["judge"] == "gold":
-        raise SettingsError(f"{path}: [study] judge = gold: the gold utility exists only in the simulated world; with data = {st['data']} "
-                            "set judge to a reward model's hub name (e.g. OpenAssistant/reward-model-deberta-v3-large-v2)")
+    if study.data not in DATASETS:
+        raise SettingsError(f"{path}: [study] data = {study.data!r}: unknown dataset "
+                            f"(known: world, {', '.join(DATASETS)})")
+    task = DATASETS[study.data]
+    if study.tasks != [task]:
+        raise SettingsError(f"{path}: [study] tasks = {', '.join(study.tasks)}: {study.data} is {task} data, "
+                            f"set tasks = {task}")
+    if study.judge == "gold":
+        raise SettingsError(f"{path}: [study] judge = gold: the gold utility exists only in the simulated world; "
+                            f"with data = {study.data} set judge to a reward model's hub name "
+                            "(e.g. OpenAssistant/reward-model-deberta-v3-large-v2)")
 
-# %% ../nbs/00_core.ipynb #f0f0e789
-def quick_settings(S: dict) -> dict:
-    "A copy of `S` shrunk by its `[quick]` section, for a whole-matrix smoke test."
-    S = json.loads(json.dumps(S)); q = S["quick"]
-    S["world"]["tldr_sft"] = S["world"]["tldr_sft"] * q["n_comparisons"] // S["world"]["n_comparisons"]  # same share of the data
-    S["world"]["n_comparisons"], S["world"]["n_validation"] = q["n_comparisons"], q["n_validation"]
-    S["data"]["n_comparisons"], S["data"]["n_validation"] = q["n_comparisons"], q["n_validation"]
-    S["study"]["seeds"] = q["seeds"]
-    S["rl"]["steps"], S["finetune"]["steps"] = q["rl_steps"], q["finetune_steps"]
-    S["sft"]["epochs"] = S["reward"]["epochs"] = q["epochs"]
-    return S
+# %% ../nbs/00_core.ipynb #47c021c8
+def quick_settings(settings: Settings) -> Settings:
+    "A copy of `settings` shrunk by its `[quick]` section, for a whole-matrix smoke test."
+    quick = settings.quick
+    world = settings.world
+    # the summarisation SFT set keeps its share of the data
+    tldr_sft = world.tldr_sft * quick.n_comparisons // world.n_comparisons
+    return replace(
+        settings,
+        world=replace(world, tldr_sft=tldr_sft, n_comparisons=quick.n_comparisons, n_validation=quick.n_validation),
+        data=replace(settings.data, n_comparisons=quick.n_comparisons, n_validation=quick.n_validation),
+        study=replace(settings.study, seeds=quick.seeds),
+        rl=replace(settings.rl, steps=quick.rl_steps),
+        finetune=replace(settings.finetune, steps=quick.finetune_steps),
+        sft=replace(settings.sft, epochs=quick.epochs),
+        reward=replace(settings.reward, epochs=quick.epochs))
 
 def stable_hash(obj) -> str:
     "sha256 of the canonical JSON of `obj` (sorted keys), first 16 hex digits."
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
-def settings_hash(S: dict) -> str: return stable_hash(S)
+def settings_hash(settings: Settings) -> str:
+    return stable_hash(settings.as_dict())
 
 # %% ../nbs/00_core.ipynb #0fcc6dd9
-def repo_root() -> Path:
-    "The kit's root: the folder holding settings.ini and nbs/ (from the package location, else the cwd)."
-    for p in (Path(__file__).resolve().parent.parent, Path.cwd(), *Path.cwd().parents):
-        if (p/"nbs"/"stages").is_dir() and (p/"settings.ini").exists(): return p
-    raise FileNotFoundError("cannot find the xrlhf kit root (a folder with settings.ini and nbs/stages/)")
-
 def pin_threads(threads: int | None = None) -> int:
     "Set torch's CPU thread count (default `$XRLHF_THREADS`, else 2): CPU numbers depend on it."
     import torch
@@ -163,12 +353,16 @@ def pin_threads(threads: int | None = None) -> int:
 def set_seed(seed: int, threads: int | None = None) -> dict:
     "Seed python, numpy and torch (and pin torch's CPU threads) before any model is built."
     import torch
-    if not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
     return dict(seed=int(seed), torch_threads=pin_threads(threads))
 
 def get_device(prefer: str = "auto") -> str:
-    "The device to train on: cuda when present (unless `prefer='cpu'`), else cpu; this process's own GPU under `accelerate launch`."
+    """The device to train on: cuda when present (unless `prefer='cpu'`), else cpu; this process's own GPU under
+    `accelerate launch`."""
     import torch
     if prefer == "cpu" or not torch.cuda.is_available(): return "cpu"
     # one process per GPU: LOCAL_RANK (set by accelerate launch / torchrun) says which one is ours
@@ -180,8 +374,9 @@ PACKAGES = ("xrlhf", "torch", "transformers", "trl", "datasets", "accelerate", "
 def git_sha(cwd=None) -> str:
     "The current commit (with `+dirty` if the tree has changes), or 'unknown' outside git."
     try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd, capture_output=True, text=True, timeout=10).stdout.strip()
+        git = dict(cwd=cwd, capture_output=True, text=True, timeout=10)
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], **git).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], **git).stdout.strip()
         return (sha + ("+dirty" if dirty else "")) if sha else "unknown"
     except (OSError, subprocess.SubprocessError): return "unknown"
 
@@ -207,9 +402,11 @@ class ArtifactError(RuntimeError):
 
 def read_manifest(path) -> dict:
     "The manifest of a complete artifact folder; `ArtifactError` if the folder is missing or incomplete."
-    m = Path(path)/"manifest.json"
-    if not m.exists(): raise ArtifactError(f"{path}: no complete artifact here (missing manifest.json); run the stage that makes it first")
-    return json.loads(m.read_text())
+    manifest = Path(path)/"manifest.json"
+    if not manifest.exists():
+        raise ArtifactError(f"{path}: no complete artifact here (missing manifest.json); "
+                            "run the stage that makes it first")
+    return json.loads(manifest.read_text())
 
 def is_fresh(path, key: str) -> bool:
     "True when `path` holds a complete artifact made with content hash `key`."
@@ -217,14 +414,17 @@ def is_fresh(path, key: str) -> bool:
     except (ArtifactError, KeyError, json.JSONDecodeError): return False
 
 @contextlib.contextmanager
-def stage_output(path, key: str, stage: str, params: dict | None = None, seed=None, settings=None, inputs: dict | None = None, started=None):
+def stage_output(path, key: str, stage: str, params: dict | None = None, seed=None, settings=None,
+                 inputs: dict | None = None, started=None):
     """Yield a temporary folder; on success write the manifest into it last and rename it to `path` atomically.
     `started` is when the stage began (its compute, not just this write), for the manifest's `wall_seconds`."""
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
     tmp = path.parent/f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir(); t0 = started or time.time()
+    tmp.mkdir()
+    t0 = started or time.time()
     try:
         yield tmp
         man = dict(stage=stage, key=key, params=params or {}, inputs={k: str(v) for k, v in (inputs or {}).items()},
@@ -235,16 +435,19 @@ def stage_output(path, key: str, stage: str, params: dict | None = None, seed=No
         tmp.rename(path)
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 def write_json(path, obj):
     "Write JSON atomically (temp file + rename) so a reader never sees half a file."
-    path = Path(path); tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         tmp.write_text(json.dumps(obj, indent=1, sort_keys=True, default=_json_default))
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True); raise
+        tmp.unlink(missing_ok=True)
+        raise
 
 def _json_default(o):
     if isinstance(o, np.integer): return int(o)
