@@ -19,71 +19,86 @@ class DataError(ValueError):
     "A source that cannot be read or has no usable row."
 
 def read_rows(source, split="train", config=None) -> list[dict]:
-    "Rows of a local .jsonl/.json/.parquet file, or of a hub dataset split (its `config` where the dataset has several; needs network or a cache)."
-    p = Path(str(source))
-    if p.exists():
-        if p.suffix == ".parquet": return pd.read_parquet(p).to_dict("records")
-        raw = p.read_bytes()
-        try: text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = raw[:e.start].count(b"\n") + 1
-            raise DataError(f"{p}: line {line}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-        if p.suffix == ".json":
-            try: rows = json.loads(text)
-            except json.JSONDecodeError as e: raise DataError(f"{p}: not valid JSON: {e}") from None
+    """Rows of a local .jsonl/.json/.parquet file, or of a hub dataset split (its `config` where the dataset has
+    several; needs network or a cache)."""
+    path = Path(str(source))
+    if path.exists():
+        if path.suffix == ".parquet": return pd.read_parquet(path).to_dict("records")
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line_no = raw[:error.start].count(b"\n") + 1
+            raise DataError(f"{path}: line {line_no}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        if path.suffix == ".json":
+            try:
+                rows = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise DataError(f"{path}: not valid JSON: {error}") from None
             return rows if isinstance(rows, list) else rows.get(split, [])
         rows = []
-        for i, line in enumerate(text.splitlines(), 1):
+        for line_no, line in enumerate(text.splitlines(), 1):
             if not line.strip(): continue
-            try: rows.append(json.loads(line))
-            except json.JSONDecodeError as e: raise DataError(f"{p}: line {i}: not valid JSON ({e.msg})") from None
-        if not rows: raise DataError(f"{p}: empty file")
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise DataError(f"{path}: line {line_no}: not valid JSON ({error.msg})") from None
+        if not rows: raise DataError(f"{path}: empty file")
         return rows
     if "/" not in str(source) or str(source).startswith((".", "/")): raise DataError(f"{source}: no such file")
     try:
         import datasets
         return list(datasets.load_dataset(str(source), config, split=split))
-    except Exception as e:
-        raise DataError(f"cannot load dataset {source!r} split {split!r} ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
-                        f"Download it once with network (datasets.load_dataset({str(source)!r}{f', {config!r}' if config else ''})), or point HF_HOME/HF_DATASETS_CACHE at a "
-                        f"cache that has it and set HF_DATASETS_OFFLINE=1.") from None
+    except Exception as error:
+        reason = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+        download = f"datasets.load_dataset({str(source)!r}{f', {config!r}' if config else ''})"
+        raise DataError(f"cannot load dataset {source!r} split {split!r} ({reason}). Download it once with network "
+                        f"({download}), or point HF_HOME/HF_DATASETS_CACHE at a cache that has it and set "
+                        f"HF_DATASETS_OFFLINE=1.") from None
 
 # %% ../nbs/01a_data.ipynb #516ef988
-def _text(row, k):
-    v = row.get(k) if isinstance(row, dict) else None
-    if v is None: raise KeyError(f"missing field {k!r}")
-    if not isinstance(v, str) or not v.strip(): raise ValueError(f"empty {k!r}")
-    return v
+def _text_field(row, key):
+    "The non-empty string `row[key]`; otherwise an error whose message is the reason the row is set aside."
+    value = row.get(key) if isinstance(row, dict) else None
+    if value is None: raise KeyError(f"missing field {key!r}")
+    if not isinstance(value, str) or not value.strip(): raise ValueError(f"empty {key!r}")
+    return value
 
-def _parse(rows, one) -> tuple[pd.DataFrame, Counter]:
-    out, c = [], Counter()
-    for r in rows:
-        try: out.append(one(r)); c["ok"] += 1
-        except (KeyError, ValueError, TypeError, IndexError) as e: c[str(e.args[0]) if e.args else type(e).__name__] += 1
-    return pd.DataFrame(out, columns=None if out else ["prompt", "chosen", "rejected"]), c
+def _parse_rows(rows, parse_row) -> tuple[pd.DataFrame, Counter]:
+    "The rows `parse_row` accepts as a table, and a Counter of `ok` and of each reason a row was set aside."
+    parsed, outcomes = [], Counter()
+    for row in rows:
+        try:
+            parsed.append(parse_row(row))
+            outcomes["ok"] += 1
+        except (KeyError, ValueError, TypeError, IndexError) as error:
+            outcomes[str(error.args[0]) if error.args else type(error).__name__] += 1
+    return pd.DataFrame(parsed, columns=None if parsed else ["prompt", "chosen", "rejected"]), outcomes
 
 def split_dialogue(text: str) -> tuple[str, str]:
     "Split a whole HH dialogue into (prompt up to and including the last '\\n\\nAssistant:', final response)."
-    i = text.rfind("\n\nAssistant:")
-    if i < 0: raise ValueError("no Assistant turn")
-    return text[:i + len("\n\nAssistant:")], text[i + len("\n\nAssistant:"):]
+    start = text.rfind("\n\nAssistant:")
+    if start < 0: raise ValueError("no Assistant turn")
+    end = start + len("\n\nAssistant:")
+    return text[:end], text[end:]
 
 def parse_dahoas(rows):
     "Dahoas/full-hh-rlhf: prompt/chosen/rejected as they are."
-    def one(r):
-        p = _text(r, "prompt")
-        if "\n\nAssistant:" not in p: raise ValueError("no Assistant turn")
-        return dict(prompt=p, chosen=_text(r, "chosen"), rejected=_text(r, "rejected"))
-    return _parse(rows, one)
+    def parse_row(row):
+        prompt = _text_field(row, "prompt")
+        if "\n\nAssistant:" not in prompt: raise ValueError("no Assistant turn")
+        return dict(prompt=prompt, chosen=_text_field(row, "chosen"), rejected=_text_field(row, "rejected"))
+    return _parse_rows(rows, parse_row)
 
 def parse_anthropic(rows):
     "Anthropic/hh-rlhf: split the shared prompt off both dialogues at the last '\\n\\nAssistant:'."
-    def one(r):
-        pc, c = split_dialogue(_text(r, "chosen")); pr, j = split_dialogue(_text(r, "rejected"))
-        if pc != pr: raise ValueError("chosen and rejected dialogues do not share a prompt")
-        if not c.strip() or not j.strip(): raise ValueError("empty response")
-        return dict(prompt=pc, chosen=c, rejected=j)
-    return _parse(rows, one)
+    def parse_row(row):
+        chosen_prompt, chosen = split_dialogue(_text_field(row, "chosen"))
+        rejected_prompt, rejected = split_dialogue(_text_field(row, "rejected"))
+        if chosen_prompt != rejected_prompt: raise ValueError("chosen and rejected dialogues do not share a prompt")
+        if not chosen.strip() or not rejected.strip(): raise ValueError("empty response")
+        return dict(prompt=chosen_prompt, chosen=chosen, rejected=rejected)
+    return _parse_rows(rows, parse_row)
 
 def tldr_prompt(subreddit, title, post) -> str:
     "The paper's summarisation prompt format."
@@ -91,56 +106,72 @@ def tldr_prompt(subreddit, title, post) -> str:
 
 def parse_summarize(rows):
     "openai/summarize_from_feedback comparisons: TL;DR prompt from the post, chosen = summaries[choice]."
-    def one(r):
-        info = r.get("info")
+    def parse_row(row):
+        info = row.get("info")
         if not isinstance(info, dict): raise KeyError("missing field 'info'")
         post = info.get("post") or info.get("article")
         if not post or not str(post).strip(): raise ValueError("empty 'post'")
-        s = r.get("summaries"); ch = r.get("choice")
-        if not isinstance(s, list) or len(s) != 2: raise ValueError("'summaries' must hold two summaries")
-        if ch not in (0, 1): raise ValueError("'choice' must be 0 or 1")
-        texts = [_text(x, "text") for x in s]
-        return dict(prompt=tldr_prompt(info.get("subreddit") or "unknown", (info.get("title") or "").strip(), str(post).strip()),
-                    chosen=" " + texts[ch].strip(), rejected=" " + texts[1 - ch].strip())
-    return _parse(rows, one)
+        summaries, choice = row.get("summaries"), row.get("choice")
+        if not isinstance(summaries, list) or len(summaries) != 2:
+            raise ValueError("'summaries' must hold two summaries")
+        if choice not in (0, 1): raise ValueError("'choice' must be 0 or 1")
+        texts = [_text_field(summary, "text") for summary in summaries]
+        prompt = tldr_prompt(info.get("subreddit") or "unknown", (info.get("title") or "").strip(), str(post).strip())
+        return dict(prompt=prompt, chosen=" " + texts[choice].strip(), rejected=" " + texts[1 - choice].strip())
+    return _parse_rows(rows, parse_row)
 
 def parse_tldr_sft(rows):
     "A TL;DR SFT set: prompt + completion (or label)."
-    def one(r):
-        comp = r.get("completion", r.get("label"))
-        if comp is None: raise KeyError("missing field 'completion'")
-        if not str(comp).strip(): raise ValueError("empty 'completion'")
-        return dict(prompt=_text(r, "prompt"), completion=comp if str(comp).startswith(" ") else " " + str(comp))
-    df, c = _parse(rows, one)
-    return (df if len(df) else pd.DataFrame(columns=["prompt", "completion"])), c
+    def parse_row(row):
+        completion = row.get("completion", row.get("label"))
+        if completion is None: raise KeyError("missing field 'completion'")
+        if not str(completion).strip(): raise ValueError("empty 'completion'")
+        text = str(completion)
+        # the kit's completions start with a space, as the world's responses do
+        return dict(prompt=_text_field(row, "prompt"), completion=completion if text.startswith(" ") else " " + text)
+    table, outcomes = _parse_rows(rows, parse_row)
+    return (table if len(table) else pd.DataFrame(columns=["prompt", "completion"])), outcomes
 
 PARSERS = {"Dahoas/full-hh-rlhf": parse_dahoas, "Anthropic/hh-rlhf": parse_anthropic,
            "openai/summarize_from_feedback": parse_summarize, "tldr_sft": parse_tldr_sft}
-DATASETS = {"Dahoas/full-hh-rlhf": "dialogue", "Anthropic/hh-rlhf": "dialogue", "openai/summarize_from_feedback": "summarisation"}  # comparison sets -> the task they serve
-HUB_CONFIGS = {"openai/summarize_from_feedback": "comparisons"}  # hub datasets with several configs: the one holding the comparisons
+# comparison sets -> the task they serve
+DATASETS = {"Dahoas/full-hh-rlhf": "dialogue", "Anthropic/hh-rlhf": "dialogue",
+            "openai/summarize_from_feedback": "summarisation"}
+# hub datasets with several configs: the one holding the comparisons
+HUB_CONFIGS = {"openai/summarize_from_feedback": "comparisons"}
 
 # %% ../nbs/01a_data.ipynb #28a8d8ac
-def paper_split(train: pd.DataFrame, test: pd.DataFrame, data_split=(2, 4, 4), n_validation=500, seed=0, n_comparisons=0) -> dict:
+def paper_split(train: pd.DataFrame, test: pd.DataFrame, data_split=(2, 4, 4), n_validation=500, seed=0,
+                n_comparisons=0) -> dict:
     "The kit's splits from parsed comparison tables."
     if len(train) == 0: raise DataError("no usable training comparison")
-    rng = np.random.default_rng(seed); train = train.iloc[rng.permutation(len(train))].reset_index(drop=True)
+    rng = np.random.default_rng(seed)
+    train = train.iloc[rng.permutation(len(train))].reset_index(drop=True)
     if n_comparisons: train = train.iloc[:n_comparisons]
-    ds = np.asarray(data_split, float); cut = np.round(np.cumsum(ds / ds.sum()) * len(train)).astype(int)
-    sft, rew, rl = train.iloc[:cut[0]], train.iloc[cut[0]:cut[1]].reset_index(drop=True), train.iloc[cut[1]:]
+    weights = np.asarray(data_split, float)
+    cuts = np.round(np.cumsum(weights / weights.sum()) * len(train)).astype(int)
+    sft_rows = train.iloc[:cuts[0]]
+    reward_rows = train.iloc[cuts[0]:cuts[1]].reset_index(drop=True)
+    rl_rows = train.iloc[cuts[1]:]
     seen = set(train.prompt)
-    val = [p for p in dict.fromkeys(test.prompt) if p not in seen][:n_validation]
-    return dict(sft=pd.DataFrame(dict(prompt=sft.prompt.values, completion=sft.chosen.values)), reward=rew[["prompt", "chosen", "rejected"]],
-                rl=pd.DataFrame(dict(prompt=rl.prompt.values)), validation=pd.DataFrame(dict(prompt=val)),
-                reward_eval=test[test.prompt.isin(set(val))][["prompt", "chosen", "rejected"]].reset_index(drop=True))
+    validation = [prompt for prompt in dict.fromkeys(test.prompt) if prompt not in seen][:n_validation]
+    held_out = test[test.prompt.isin(set(validation))]
+    return dict(sft=pd.DataFrame(dict(prompt=sft_rows.prompt.values, completion=sft_rows.chosen.values)),
+                reward=reward_rows[["prompt", "chosen", "rejected"]],
+                rl=pd.DataFrame(dict(prompt=rl_rows.prompt.values)),
+                validation=pd.DataFrame(dict(prompt=validation)),
+                reward_eval=held_out[["prompt", "chosen", "rejected"]].reset_index(drop=True))
 
-def load_comparisons(name, train_source=None, test_source=None, data_split=(2, 4, 4), n_validation=500, seed=0, log=print,
-                     n_comparisons=0) -> tuple[dict, dict]:
+def load_comparisons(name, train_source=None, test_source=None, data_split=(2, 4, 4), n_validation=500, seed=0,
+                     log=print, n_comparisons=0) -> tuple[dict, dict]:
     "Read, parse and split a real dataset; returns (splits, parse report). Sources default to the hub name."
-    if name not in PARSERS or name == "tldr_sft": raise DataError(f"unknown dataset {name!r}; known: {', '.join(k for k in PARSERS if k != 'tldr_sft')}")
+    if name not in PARSERS or name == "tldr_sft":
+        known = ", ".join(dataset for dataset in PARSERS if dataset != "tldr_sft")
+        raise DataError(f"unknown dataset {name!r}; known: {known}")
     test_split = "validation" if name == "openai/summarize_from_feedback" else "test"
-    cfg = HUB_CONFIGS.get(name)  # used only when a source is the hub
-    tr, c1 = PARSERS[name](read_rows(train_source or name, "train", cfg))
-    te, c2 = PARSERS[name](read_rows(test_source or name, test_split, cfg))
-    report = dict(train=dict(c1), test=dict(c2))
-    log(f"{name}: train {dict(c1)}; test {dict(c2)}")
-    return paper_split(tr, te, data_split, n_validation, seed, n_comparisons), report
+    config = HUB_CONFIGS.get(name)  # used only when a source is the hub
+    train, train_outcomes = PARSERS[name](read_rows(train_source or name, "train", config))
+    test, test_outcomes = PARSERS[name](read_rows(test_source or name, test_split, config))
+    report = dict(train=dict(train_outcomes), test=dict(test_outcomes))
+    log(f"{name}: train {dict(train_outcomes)}; test {dict(test_outcomes)}")
+    return paper_split(train, test, data_split, n_validation, seed, n_comparisons), report

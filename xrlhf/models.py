@@ -35,53 +35,66 @@ def build_tokenizer(texts, vocab_size: int = 1024) -> PreTrainedTokenizerFast:
 # %% ../nbs/02_models.ipynb #b4ff85e8
 def model_config(preset: dict, tok, num_labels=None):
     "A transformers config for a from-scratch preset (`arch` gpt_neox, opt or llama)."
-    h, L, nh, ml = preset["hidden_size"], preset["num_layers"], preset["num_heads"], preset["max_length"]
-    ids = dict(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    hidden, n_layers, n_heads = preset["hidden_size"], preset["num_layers"], preset["num_heads"]
+    max_length = preset["max_length"]
+    token_ids = dict(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                     pad_token_id=tok.pad_token_id)
     extra = dict(num_labels=num_labels) if num_labels else {}
     arch = preset["arch"]
     if arch == "gpt_neox":
-        return GPTNeoXConfig(hidden_size=h, num_hidden_layers=L, num_attention_heads=nh, intermediate_size=4 * h,
-                             max_position_embeddings=ml, rotary_pct=0.25, use_parallel_residual=True,
-                             hidden_dropout=0.0, attention_dropout=0.0, **ids, **extra)
+        return GPTNeoXConfig(hidden_size=hidden, num_hidden_layers=n_layers, num_attention_heads=n_heads,
+                             intermediate_size=4 * hidden, max_position_embeddings=max_length, rotary_pct=0.25,
+                             use_parallel_residual=True, hidden_dropout=0.0, attention_dropout=0.0,
+                             **token_ids, **extra)
     if arch == "opt":
         from transformers import OPTConfig
-        return OPTConfig(hidden_size=h, num_hidden_layers=L, num_attention_heads=nh, ffn_dim=4 * h, word_embed_proj_dim=h,
-                         max_position_embeddings=ml, dropout=0.0, attention_dropout=0.0, **ids, **extra)
+        return OPTConfig(hidden_size=hidden, num_hidden_layers=n_layers, num_attention_heads=n_heads,
+                         ffn_dim=4 * hidden, word_embed_proj_dim=hidden, max_position_embeddings=max_length,
+                         dropout=0.0, attention_dropout=0.0, **token_ids, **extra)
     if arch == "llama":
         from transformers import LlamaConfig
-        return LlamaConfig(hidden_size=h, num_hidden_layers=L, num_attention_heads=nh, num_key_value_heads=nh,
-                           intermediate_size=4 * h, max_position_embeddings=ml, **ids, **extra)
+        return LlamaConfig(hidden_size=hidden, num_hidden_layers=n_layers, num_attention_heads=n_heads,
+                           num_key_value_heads=n_heads, intermediate_size=4 * hidden,
+                           max_position_embeddings=max_length, **token_ids, **extra)
     raise ValueError(f"[model] arch = {arch!r}: not a from-scratch architecture (gpt_neox, opt, llama)")
 
 def from_hub(loader, name, **kw):
-    try: return loader(name, **kw)
-    except OSError as e:
-        raise OSError(f"cannot load {name!r} (no network or not in the cache: {str(e).splitlines()[0]}). "
+    "`loader(name, **kw)`; without network or cache, one error that says how to make the model available."
+    try:
+        return loader(name, **kw)
+    except OSError as error:
+        raise OSError(f"cannot load {name!r} (no network or not in the cache: {str(error).splitlines()[0]}). "
                       f"Download it once with network (huggingface-cli download {name}), or point HF_HOME at a cache "
                       f"that has it and set HF_HUB_OFFLINE=1.") from None
 
 def build_policy(preset: dict, tok):
-    "A causal LM: from scratch for tiny presets, by hub name for `arch = pretrained`; made trainable the preset's way (`adapt`)."
-    dt = model_dtype(preset)
-    if preset["arch"] == "pretrained": m = from_hub(AutoModelForCausalLM.from_pretrained, preset["name"], dtype=dt)
-    else: m = AutoModelForCausalLM.from_config(model_config(preset, tok)).to(dt)
-    return adapt(m, preset, "policy")
+    """A causal LM: from scratch for tiny presets, by hub name for `arch = pretrained`; made trainable the preset's
+    way (`adapt`)."""
+    dtype = model_dtype(preset)
+    if preset["arch"] == "pretrained":
+        model = from_hub(AutoModelForCausalLM.from_pretrained, preset["name"], dtype=dtype)
+    else:
+        model = AutoModelForCausalLM.from_config(model_config(preset, tok)).to(dtype)
+    return adapt(model, preset, "policy")
 
 def build_reward_model(preset: dict, tok, init_from=None):
     """A scalar-head sequence classifier (the Bradley-Terry reward model), made trainable the preset's way (`adapt`).
-    `init_from`: a saved causal LM (the SFT policy, as in InstructGPT) whose transformer the reward model starts from; its head is new."""
-    dt = model_dtype(preset)
-    load = AutoModelForSequenceClassification.from_pretrained
+    `init_from`: a saved causal LM (the SFT policy, as in InstructGPT) whose transformer the reward model starts
+    from; its head is new."""
+    dtype = model_dtype(preset)
+    load_classifier = AutoModelForSequenceClassification.from_pretrained
     if init_from is None and preset["arch"] != "pretrained":
-        m = AutoModelForSequenceClassification.from_config(model_config(preset, tok, num_labels=1)).to(dt)
+        model = AutoModelForSequenceClassification.from_config(model_config(preset, tok, num_labels=1)).to(dtype)
     else:
-        m = load(str(init_from), num_labels=1, dtype=dt) if init_from is not None else from_hub(load, preset["reward_name"], num_labels=1, dtype=dt)
-        m.config.pad_token_id = tok.pad_token_id
-    return adapt(m, preset, "reward")
+        if init_from is not None: model = load_classifier(str(init_from), num_labels=1, dtype=dtype)
+        else: model = from_hub(load_classifier, preset["reward_name"], num_labels=1, dtype=dtype)
+        model.config.pad_token_id = tok.pad_token_id
+    return adapt(model, preset, "reward")
 
 def load_tokenizer(path_or_name):
     "The tokenizer saved with a stage's artifact (or a hub name); generation needs left padding."
-    tok = AutoTokenizer.from_pretrained(str(path_or_name)) if Path(str(path_or_name)).exists() else from_hub(AutoTokenizer.from_pretrained, path_or_name)
+    if Path(str(path_or_name)).exists(): tok = AutoTokenizer.from_pretrained(str(path_or_name))
+    else: tok = from_hub(AutoTokenizer.from_pretrained, path_or_name)
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     tok.padding_side = "left"
     return tok
@@ -92,15 +105,18 @@ def model_dtype(preset: dict) -> torch.dtype:
     return torch.bfloat16 if preset.get("bf16") and torch.cuda.is_available() else torch.float32
 
 def adapt(model, preset: dict, kind: str = "policy"):
-    "Make `model` train the preset's way: gradient checkpointing, and LoRA adapters (only they train) when `lora_r > 0`."
+    "Make `model` train the preset's way: gradient checkpointing, and LoRA adapters (only they train) if `lora_r > 0`."
     if kind not in ("policy", "reward"): raise ValueError(f"kind is 'policy' or 'reward', got {kind!r}")
-    if preset.get("gradient_checkpointing"): model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    if preset.get("gradient_checkpointing"):
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     if not preset.get("lora_r"): return model
     from peft import LoraConfig, get_peft_model
-    cfg = LoraConfig(r=preset["lora_r"], lora_alpha=preset.get("lora_alpha", 16.0), lora_dropout=preset.get("lora_dropout", 0.05),
-                     target_modules=list(preset.get("lora_targets") or []) or None,
-                     task_type="CAUSAL_LM" if kind == "policy" else "SEQ_CLS", modules_to_save=["score"] if kind == "reward" else None)
-    return get_peft_model(model, cfg)
+    lora_config = LoraConfig(r=preset["lora_r"], lora_alpha=preset.get("lora_alpha", 16.0),
+                             lora_dropout=preset.get("lora_dropout", 0.05),
+                             target_modules=list(preset.get("lora_targets") or []) or None,
+                             task_type="CAUSAL_LM" if kind == "policy" else "SEQ_CLS",
+                             modules_to_save=["score"] if kind == "reward" else None)
+    return get_peft_model(model, lora_config)
 
 def merge_lora(model):
     "A plain transformers model: LoRA adapters folded into the weights; a model without adapters comes back as is."
@@ -108,40 +124,51 @@ def merge_lora(model):
     return model.merge_and_unload() if isinstance(model, PeftModel) else model
 
 # %% ../nbs/02_models.ipynb #7d630f75
-def positions_from_mask(mask): return (mask.long().cumsum(-1) - 1).clamp(min=0)
+def positions_from_mask(mask):
+    "Position ids counted over the tokens `mask` keeps (0 on left padding): what generation gives the real tokens."
+    return (mask.long().cumsum(-1) - 1).clamp(min=0)
 
 def check_tokenizer(model, tok):
     "Refuse a tokenizer whose ids the model cannot embed (a tokenizer that does not match the model)."
-    V = model.get_input_embeddings().num_embeddings
-    if len(tok) > V: raise ValueError(f"tokenizer has {len(tok)} tokens but the model embeds only {V}: the tokenizer does not match the model")
+    n_embedded = model.get_input_embeddings().num_embeddings
+    if len(tok) > n_embedded:
+        raise ValueError(f"tokenizer has {len(tok)} tokens but the model embeds only {n_embedded}: "
+                         f"the tokenizer does not match the model")
 
 def check_context(model, lengths, extra=0):
     "Refuse prompts that do not fit the model's context (with `extra` new tokens), naming the first one."
     limit = getattr(model.config, "max_position_embeddings", None)
     if limit is None: return
-    too = np.flatnonzero(np.asarray(lengths) + extra > limit)
-    if len(too): raise ValueError(f"prompt {int(too[0])} has {int(np.asarray(lengths)[too[0]])} tokens; with {extra} new tokens it exceeds the model's context of {limit}")
+    too_long = np.flatnonzero(np.asarray(lengths) + extra > limit)
+    if len(too_long):
+        first = int(too_long[0])
+        raise ValueError(f"prompt {first} has {int(np.asarray(lengths)[first])} tokens; with {extra} new tokens it "
+                         f"exceeds the model's context of {limit}")
 
 @torch.no_grad()
 def rollout(model, tok, prompts, max_new_tokens=32, greedy=False, top_p=0.9, temperature=1.0) -> dict:
     "Generate responses to `prompts`; returns ids, masks and decoded texts."
-    dev = next(model.parameters()).device
+    device = next(model.parameters()).device
     check_tokenizer(model, tok)
     enc = tok(list(prompts), return_tensors="pt", padding=True, add_special_tokens=False)
     check_context(model, enc.attention_mask.sum(-1).numpy(), max_new_tokens)
-    q, qm = enc.input_ids.to(dev), enc.attention_mask.to(dev)
-    kw = dict(do_sample=False) if greedy else dict(do_sample=True, top_p=top_p, temperature=temperature, top_k=0)
-    was = model.training; model.eval()
-    out = model.generate(input_ids=q, attention_mask=qm, max_new_tokens=max_new_tokens, pad_token_id=tok.pad_token_id,
-                         eos_token_id=tok.eos_token_id, **kw)
-    model.train(was)
-    r = out[:, q.shape[1]:]
-    is_eos = (r == tok.eos_token_id)
-    after = (is_eos.long().cumsum(-1) - is_eos.long()) > 0  # strictly after the first eos
-    rm = ~after
-    r = r.masked_fill(after, tok.pad_token_id)
-    texts = tok.batch_decode(r.masked_fill(r == tok.eos_token_id, tok.pad_token_id), skip_special_tokens=True)
-    return dict(query=q, query_mask=qm, response=r, response_mask=rm.long(), texts=texts, prompts=list(prompts))
+    query, query_mask = enc.input_ids.to(device), enc.attention_mask.to(device)  # (B, T_query), left-padded
+    if greedy: sampling = dict(do_sample=False)
+    else: sampling = dict(do_sample=True, top_p=top_p, temperature=temperature, top_k=0)
+    was_training = model.training
+    model.eval()
+    sequences = model.generate(input_ids=query, attention_mask=query_mask, max_new_tokens=max_new_tokens,
+                               pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, **sampling)
+    model.train(was_training)
+    response = sequences[:, query.shape[1]:]  # (B, T_response)
+    is_eos = (response == tok.eos_token_id)
+    after_eos = (is_eos.long().cumsum(-1) - is_eos.long()) > 0  # strictly after the first eos
+    response_mask = ~after_eos
+    response = response.masked_fill(after_eos, tok.pad_token_id)
+    texts = tok.batch_decode(response.masked_fill(response == tok.eos_token_id, tok.pad_token_id),
+                             skip_special_tokens=True)
+    return dict(query=query, query_mask=query_mask, response=response, response_mask=response_mask.long(),
+                texts=texts, prompts=list(prompts))
 
 def response_logprobs(model, batch, return_entropy=False):
     "Log-probabilities of each response token (and optionally the policy entropy there); shape (B, T_response)."
@@ -149,21 +176,27 @@ def response_logprobs(model, batch, return_entropy=False):
     mask = torch.cat([batch["query_mask"], batch["response_mask"]], 1)
     logits = model(input_ids=ids, attention_mask=mask, position_ids=positions_from_mask(mask)).logits
     T = batch["response"].shape[1]
-    logits = logits[:, -T - 1:-1].float()
-    lp = torch.log_softmax(logits, -1)
-    out = lp.gather(-1, batch["response"].unsqueeze(-1)).squeeze(-1)
-    if return_entropy: return out, -(lp.exp() * lp).sum(-1)
-    return out
+    logits = logits[:, -T - 1:-1].float()  # position t predicts token t + 1: (B, T, vocab)
+    logprobs = torch.log_softmax(logits, -1)
+    token_logprobs = logprobs.gather(-1, batch["response"].unsqueeze(-1)).squeeze(-1)
+    if return_entropy: return token_logprobs, -(logprobs.exp() * logprobs).sum(-1)
+    return token_logprobs
 
 # %% ../nbs/02_models.ipynb #2e0d86d3
 def save_model(model, tok, path):
-    "Save a model (LoRA adapters merged in: the next stage loads a plain model) and its tokenizer with `save_pretrained` (safetensors)."
-    merge_lora(model).save_pretrained(path, safe_serialization=True); tok.save_pretrained(path)
+    """Save a model (LoRA adapters merged in: the next stage loads a plain model) and its tokenizer with
+    `save_pretrained` (safetensors)."""
+    merge_lora(model).save_pretrained(path, safe_serialization=True)
+    tok.save_pretrained(path)
 
 def load_policy(path, device="cpu"):
+    "A causal LM saved by `save_model`, on `device`."
     return AutoModelForCausalLM.from_pretrained(str(path)).to(device)
 
 def load_reward_model(path, device="cpu"):
-    m = AutoModelForSequenceClassification.from_pretrained(str(path)).to(device)
-    if m.config.num_labels != 1: raise ValueError(f"{path}: reward model head has {m.config.num_labels} outputs; a Bradley-Terry reward model needs exactly 1")
-    return m
+    "A reward model saved by `save_model`, on `device`; refused unless its head has the one output of Bradley-Terry."
+    model = AutoModelForSequenceClassification.from_pretrained(str(path)).to(device)
+    if model.config.num_labels != 1:
+        raise ValueError(f"{path}: reward model head has {model.config.num_labels} outputs; "
+                         f"a Bradley-Terry reward model needs exactly 1")
+    return model

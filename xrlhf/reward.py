@@ -21,27 +21,31 @@ def train_reward(model, tok, comparisons: pd.DataFrame, epochs=2.0, lr=1e-3, bat
     check_columns(comparisons, ["prompt", "chosen", "rejected"], "reward comparisons")
     set_seed(seed)
     args = train_args(RewardConfig, epochs, lr, batch_size, seed, max_length=max_length)
-    ds = Dataset.from_pandas(comparisons[["prompt", "chosen", "rejected"]], preserve_index=False)
-    tr = RewardTrainer(model=model, args=args, train_dataset=ds, processing_class=tok)
-    tr.train()
-    tok.padding_side = "left"
-    if getattr(tr.model, "is_gradient_checkpointing", False): tr.model.gradient_checkpointing_disable()
-    return unwrap_trainer(tr), [h for h in tr.state.log_history if "loss" in h]
+    dataset = Dataset.from_pandas(comparisons[["prompt", "chosen", "rejected"]], preserve_index=False)
+    trainer = RewardTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok)
+    trainer.train()
+    tok.padding_side = "left"  # trl may change it; scoring and generation use left padding
+    # as in `sft`: gradient checkpointing left on would starve a later critic of gradients
+    if getattr(trainer.model, "is_gradient_checkpointing", False):
+        trainer.model.gradient_checkpointing_disable()
+    return unwrap_trainer(trainer), [entry for entry in trainer.state.log_history if "loss" in entry]
 
 # %% ../nbs/04_reward.ipynb #49460fcd
 def encode_responses(tok, prompts, responses, max_length):
-    texts = [p + r + tok.eos_token for p, r in zip(prompts, responses)]
-    enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False, truncation=True, max_length=max_length)
+    "Tokenised prompt + response + `eos` for each pair, padded to a batch and truncated to `max_length` tokens."
+    texts = [prompt + response + tok.eos_token for prompt, response in zip(prompts, responses)]
+    enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False, truncation=True,
+              max_length=max_length)
     return enc
 
-def _last_hidden(model, enc):
-    "phi: the final hidden state (after the final norm) at the last non-pad token, i.e. the head's input."
-    out = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask, output_hidden_states=True)
-    h = out.hidden_states[-1]
-    L = enc.attention_mask.shape[1]
+def _phi_and_reward(model, enc):
+    "phi (the final hidden state, after the final norm, at the last non-pad token: the head's input) and the reward."
+    outputs = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask, output_hidden_states=True)
+    hidden = outputs.hidden_states[-1]  # (B, T, d)
+    T = enc.attention_mask.shape[1]
     # last non-pad index works for left and right padding alike
-    last = (enc.attention_mask * torch.arange(L, device=h.device)).argmax(-1)
-    return h[torch.arange(h.shape[0], device=h.device), last], out.logits[:, 0]
+    last = (enc.attention_mask * torch.arange(T, device=hidden.device)).argmax(-1)
+    return hidden[torch.arange(hidden.shape[0], device=hidden.device), last], outputs.logits[:, 0]
 
 @torch.no_grad()
 def features(model, tok, prompts, responses, batch_size=64, max_length=192, return_rewards=False, desc="phi"):
@@ -50,15 +54,19 @@ def features(model, tok, prompts, responses, batch_size=64, max_length=192, retu
     if len(prompts) != len(responses): raise ValueError(f"{len(prompts)} prompts but {len(responses)} responses")
     from xrlhf.models import check_tokenizer
     check_tokenizer(model, tok)
-    dev = next(model.parameters()).device; model.eval(); F, R = [], []
-    for i in progress(range(0, len(prompts), batch_size), desc=desc, leave=False):
-        enc = encode_responses(tok, prompts[i:i + batch_size], responses[i:i + batch_size], max_length).to(dev)
-        phi, r = _last_hidden(model, enc)
-        F.append(phi.float().cpu()); R.append(r.float().cpu())
-    d = model.config.hidden_size
-    Fx = torch.cat(F).numpy() if F else np.zeros((0, d), np.float32)
-    Rx = torch.cat(R).numpy() if R else np.zeros(0, np.float32)
-    return (Fx, Rx) if return_rewards else Fx
+    device = next(model.parameters()).device
+    model.eval()
+    phi_batches, reward_batches = [], []
+    for start in progress(range(0, len(prompts), batch_size), desc=desc, leave=False):
+        stop = start + batch_size
+        enc = encode_responses(tok, prompts[start:stop], responses[start:stop], max_length).to(device)
+        phi, reward = _phi_and_reward(model, enc)
+        phi_batches.append(phi.float().cpu())
+        reward_batches.append(reward.float().cpu())
+    hidden_size = model.config.hidden_size
+    all_phi = torch.cat(phi_batches).numpy() if phi_batches else np.zeros((0, hidden_size), np.float32)
+    all_rewards = torch.cat(reward_batches).numpy() if reward_batches else np.zeros(0, np.float32)
+    return (all_phi, all_rewards) if return_rewards else all_phi
 
 def rewards(model, tok, prompts, responses, **kw) -> np.ndarray:
     "r_theta(x, y) for each pair."
@@ -66,22 +74,24 @@ def rewards(model, tok, prompts, responses, **kw) -> np.ndarray:
 
 def head(model):
     "The reward model's linear head as (theta, bias)."
-    lin = model.score
-    w = lin.weight.detach().float().cpu().numpy()
-    if w.shape[0] != 1: raise ValueError(f"reward head has {w.shape[0]} outputs; a Bradley-Terry reward model needs 1")
-    b = lin.bias.detach().float().cpu().numpy()[0] if getattr(lin, "bias", None) is not None else 0.0
-    return w[0], float(b)
+    linear = model.score
+    weight = linear.weight.detach().float().cpu().numpy()
+    if weight.shape[0] != 1:
+        raise ValueError(f"reward head has {weight.shape[0]} outputs; a Bradley-Terry reward model needs 1")
+    bias = linear.bias.detach().float().cpu().numpy()[0] if getattr(linear, "bias", None) is not None else 0.0
+    return weight[0], float(bias)
 
 def check_phi(model, tok, prompts, responses, atol=1e-4):
     "Assert that theta^T phi + bias reproduces the model's own reward on these pairs; returns the max error."
-    Fx, R = features(model, tok, prompts, responses, return_rewards=True)
-    th, b = head(model)
-    err = float(np.abs(Fx @ th + b - R).max()) if len(R) else 0.0
-    if err > atol * max(1.0, float(np.abs(R).max())): raise AssertionError(f"head(phi) differs from the reward by {err:.2e}: phi is not the head's input")
-    return err
+    phi, reward_values = features(model, tok, prompts, responses, return_rewards=True)
+    theta, bias = head(model)
+    error = float(np.abs(phi @ theta + bias - reward_values).max()) if len(reward_values) else 0.0
+    if error > atol * max(1.0, float(np.abs(reward_values).max())):
+        raise AssertionError(f"head(phi) differs from the reward by {error:.2e}: phi is not the head's input")
+    return error
 
 def accuracy(model, tok, comparisons: pd.DataFrame, **kw) -> float:
     "Share of comparisons where the reward model scores `chosen` above `rejected`."
-    rc = rewards(model, tok, comparisons.prompt, comparisons.chosen, **kw)
-    rr = rewards(model, tok, comparisons.prompt, comparisons.rejected, **kw)
-    return float((rc > rr).mean())
+    chosen_rewards = rewards(model, tok, comparisons.prompt, comparisons.chosen, **kw)
+    rejected_rewards = rewards(model, tok, comparisons.prompt, comparisons.rejected, **kw)
+    return float((chosen_rewards > rejected_rewards).mean())

@@ -16,37 +16,48 @@ __all__ = ['check_columns', 'train_args', 'unwrap_trainer', 'sft']
 # %% ../nbs/03_sft.ipynb #69f12b6f
 def check_columns(df: pd.DataFrame, cols, name: str):
     "Raise a clear error when `df` lacks a column, is empty, or has an empty/non-string cell."
-    missing = [c for c in cols if c not in df.columns]
+    missing = [column for column in cols if column not in df.columns]
     if missing: raise ValueError(f"{name}: missing column {missing[0]!r} (has: {', '.join(map(str, df.columns))})")
     if len(df) == 0: raise ValueError(f"{name}: no rows")
-    for c in cols:
-        bad = df[c].map(lambda v: not isinstance(v, str) or (c != "prompt" and v == ""))
-        if bad.any(): i = int(bad.to_numpy().nonzero()[0][0]); raise ValueError(f"{name}: row {i}, column {c!r}: empty or not text ({df[c].iloc[i]!r})")
+    for column in cols:
+        # a prompt may be the empty string; a completion or a response may not
+        bad = df[column].map(lambda value: not isinstance(value, str) or (column != "prompt" and value == ""))
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise ValueError(f"{name}: row {row}, column {column!r}: empty or not text ({df[column].iloc[row]!r})")
 
+# %% ../nbs/03_sft.ipynb #d6c1d4c9
 def train_args(cls, epochs, lr, batch_size, seed, **kw):
     "trl/transformers training arguments for a short, quiet, deterministic CPU-or-GPU run."
     import torch
+    on_gpu = torch.cuda.is_available()
     return cls(output_dir=tempfile.mkdtemp(prefix="xrlhf-"), num_train_epochs=epochs, learning_rate=lr,
-               per_device_train_batch_size=batch_size, lr_scheduler_type="cosine", warmup_steps=0.05 if epochs >= 1 else 0,
-               logging_steps=10, save_strategy="no", report_to="none", seed=seed, data_seed=seed,
-               dataloader_num_workers=0, bf16=torch.cuda.is_available(), use_cpu=not torch.cuda.is_available(),
-               disable_tqdm=os.environ.get("XRLHF_QUIET") == "1", gradient_checkpointing=kw.pop("gradient_checkpointing", False), **kw)
+               per_device_train_batch_size=batch_size, lr_scheduler_type="cosine",
+               warmup_steps=0.05 if epochs >= 1 else 0, logging_steps=10, save_strategy="no", report_to="none",
+               seed=seed, data_seed=seed, dataloader_num_workers=0, bf16=on_gpu, use_cpu=not on_gpu,
+               disable_tqdm=os.environ.get("XRLHF_QUIET") == "1",
+               gradient_checkpointing=kw.pop("gradient_checkpointing", False), **kw)
 
+# %% ../nbs/03_sft.ipynb #4e2a3173
 def unwrap_trainer(trainer):
-    "The trained model without accelerate's or trl's forward wrapper (a deepcopy of a wrapped model would call the original's forward)."
-    m = trainer.accelerator.unwrap_model(trainer.model, keep_fp32_wrapper=False)
-    inner = m.get_base_model() if hasattr(m, "get_base_model") else m  # under peft, trl patched the model inside the adapters
-    for x in (m, inner): x.__dict__.pop("forward", None)
-    return m
+    """The trained model without accelerate's or trl's forward wrapper (a deepcopy of a wrapped model would call the
+    original's forward)."""
+    model = trainer.accelerator.unwrap_model(trainer.model, keep_fp32_wrapper=False)
+    # under peft, trl patched the model inside the adapters
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    for wrapped in (model, inner): wrapped.__dict__.pop("forward", None)
+    return model
 
 def sft(model, tok, demos: pd.DataFrame, epochs=3.0, lr=1e-3, batch_size=32, max_length=192, seed=0):
     "Fine-tune `model` on `demos` (`prompt`, `completion`) with trl's SFTTrainer; returns the model and its loss log."
     check_columns(demos, ["prompt", "completion"], "sft demonstrations")
     set_seed(seed)
     args = train_args(SFTConfig, epochs, lr, batch_size, seed, max_length=max_length, completion_only_loss=True)
-    tr = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_pandas(demos[["prompt", "completion"]], preserve_index=False), processing_class=tok)
-    tr.train()
+    dataset = Dataset.from_pandas(demos[["prompt", "completion"]], preserve_index=False)
+    trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok)
+    trainer.train()
     tok.padding_side = "left"  # trl may change it; generation needs left padding
     # trl can leave gradient checkpointing on; with it, a later RL loop would silently get no gradients
-    if getattr(tr.model, "is_gradient_checkpointing", False): tr.model.gradient_checkpointing_disable()
-    return unwrap_trainer(tr), [h for h in tr.state.log_history if "loss" in h]
+    if getattr(trainer.model, "is_gradient_checkpointing", False):
+        trainer.model.gradient_checkpointing_disable()
+    return unwrap_trainer(trainer), [entry for entry in trainer.state.log_history if "loss" in entry]
