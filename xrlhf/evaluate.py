@@ -20,16 +20,19 @@ def win_rate(a, b, n_bootstrap=1000, seed=0) -> dict:
     if np.isnan(a).any() or np.isnan(b).any(): raise ValueError("win_rate: NaN score")
     n = len(a)
     if n == 0: return dict(rate=None, ci_low=None, ci_high=None, se=None, n=0)
-    s = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))
+    outcomes = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))  # (n,) per prompt: win 1, tie 1/2, loss 0
     rng = np.random.default_rng(seed)
-    boots = s[rng.integers(0, n, size=(n_bootstrap, n))].mean(1)
-    lo, hi = np.percentile(boots, [2.5, 97.5])
-    return dict(rate=float(s.mean()), ci_low=float(lo), ci_high=float(hi), se=float(s.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0, n=int(n))
+    boot_rates = outcomes[rng.integers(0, n, size=(n_bootstrap, n))].mean(1)  # (n_bootstrap,)
+    ci_low, ci_high = np.percentile(boot_rates, [2.5, 97.5])
+    se = float(outcomes.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+    return dict(rate=float(outcomes.mean()), ci_low=float(ci_low), ci_high=float(ci_high), se=se, n=int(n))
 
+# %% ../nbs/06_evaluate.ipynb #e84288a0
 def win_rates(a, b, subsets: dict, **kw) -> dict:
     "`win_rate` on each named boolean mask of prompts, e.g. {'unsat': m, 'sat': ~m, 'all': all}."
     a, b = np.asarray(a, float), np.asarray(b, float)
-    return {k: win_rate(a[np.asarray(m, bool)], b[np.asarray(m, bool)], **kw) for k, m in subsets.items()}
+    return {name: win_rate(a[np.asarray(mask, bool)], b[np.asarray(mask, bool)], **kw)
+            for name, mask in subsets.items()}
 
 # %% ../nbs/06_evaluate.ipynb #c10e6ba6
 def gold_judge(world):
@@ -42,16 +45,18 @@ def reward_model_judge(model, tok, **kw):
     from xrlhf.reward import rewards
     return lambda prompts, responses: rewards(model, tok, prompts, responses, **kw).astype(float)
 
+# %% ../nbs/06_evaluate.ipynb #75f55f28
 def respond(policy, tok, prompts, batch_size=64, max_new_tokens=32, greedy=True, desc="respond") -> list[str]:
     "Greedy (default) responses of `policy` to every prompt, batched."
-    prompts = list(prompts); out = []
-    for i in progress(range(0, len(prompts), batch_size), desc=desc, leave=False):
-        out += rollout(policy, tok, prompts[i:i + batch_size], max_new_tokens, greedy=greedy)["texts"]
-    return out
+    prompts = list(prompts)
+    responses = []
+    for start in progress(range(0, len(prompts), batch_size), desc=desc, leave=False):
+        responses += rollout(policy, tok, prompts[start:start + batch_size], max_new_tokens, greedy=greedy)["texts"]
+    return responses
 
 # %% ../nbs/06_evaluate.ipynb #08fd6d84
 def unsatisfactory(prompts, resp_rlhf, resp_sft, judge) -> pd.DataFrame:
     "Judge RLHF and SFT responses on each prompt; `unsatisfactory` is True where judge(pi_0) < judge(pi_sft)."
-    s0, ss = judge(prompts, resp_rlhf), judge(prompts, resp_sft)
+    score_rlhf, score_sft = judge(prompts, resp_rlhf), judge(prompts, resp_sft)
     return pd.DataFrame(dict(prompt=list(prompts), response_rlhf=list(resp_rlhf), response_sft=list(resp_sft),
-                             score_rlhf=s0, score_sft=ss, unsatisfactory=s0 < ss))
+                             score_rlhf=score_rlhf, score_sft=score_sft, unsatisfactory=score_rlhf < score_sft))

@@ -22,253 +22,347 @@ def check_features(D, q=None):
     D = np.asarray(D, np.float64)
     if D.ndim != 2: raise ExplainError(f"comparison features must be a 2-D array (N, d), got shape {D.shape}")
     if len(D) == 0: raise ExplainError("empty training set: no comparison features to explain with")
-    bad = ~np.isfinite(D).all(1)
-    if bad.any(): raise ExplainError(f"comparison features: row {int(np.flatnonzero(bad)[0])} has NaN/inf")
+    bad_rows = ~np.isfinite(D).all(1)
+    if bad_rows.any(): raise ExplainError(f"comparison features: row {int(np.flatnonzero(bad_rows)[0])} has NaN/inf")
     return D if q is None else (D, check_query(D, q))
 
 def check_query(D, q):
     "Validate a query `q` (d,) or (m, d) against features `D` already checked."
     q = np.asarray(q, np.float64)
-    if q.shape[-1] != D.shape[1]: raise ExplainError(f"dimension mismatch: query has d={q.shape[-1]}, comparisons have d={D.shape[1]}")
+    if q.shape[-1] != D.shape[1]:
+        raise ExplainError(f"dimension mismatch: query has d={q.shape[-1]}, comparisons have d={D.shape[1]}")
     if not np.isfinite(q).all(): raise ExplainError("query feature has NaN/inf")
     return q
 
+# %% ../nbs/07_explain.ipynb #f30b60b3
 def prepare(D):
     "What every query against `D` reuses, computed once: (squared row norms, scale = the largest row norm)."
-    sq = np.einsum("ij,ij->i", D, D)
-    return sq, float(np.sqrt(sq.max())) or 1.0
+    sq_norms = np.einsum("ij,ij->i", D, D)  # (N,)
+    return sq_norms, float(np.sqrt(sq_norms.max())) or 1.0
 
 # %% ../nbs/07_explain.ipynb #9ad45074
-def _affine_min(Ps):
-    "Weights (summing to 1) of the min-norm point of the affine hull of the rows of Ps."
-    k = len(Ps); G = Ps @ Ps.T
-    A = np.zeros((k + 1, k + 1)); A[:k, :k] = G; A[:k, k] = 1; A[k, :k] = 1
-    b = np.zeros(k + 1); b[k] = 1
-    return np.linalg.lstsq(A, b, rcond=None)[0][:k]
+def _affine_min(points):
+    "Weights (summing to 1) of the min-norm point of the affine hull of the rows of `points`."
+    k = len(points)
+    # the KKT system of min ||w @ points||^2 s.t. sum(w) = 1: [[G, 1], [1^T, 0]] @ [w, mu] = [0, 1]
+    kkt = np.zeros((k + 1, k + 1))
+    kkt[:k, :k] = points @ points.T  # the Gram matrix G
+    kkt[:k, k] = 1
+    kkt[k, :k] = 1
+    rhs = np.zeros(k + 1)
+    rhs[k] = 1
+    return np.linalg.lstsq(kkt, rhs, rcond=None)[0][:k]
 
 def min_norm_point(P, eps=1e-12, max_iter=10_000, q=None, sq=None):
-    "Wolfe (1976): the min-norm point of conv(rows of P - q) (q = 0 unless given). Returns (support indices, weights, point)."
-    P = np.asarray(P, np.float64); q = np.zeros(P.shape[1]) if q is None else np.asarray(q, np.float64)
+    """Wolfe (1976): the min-norm point of conv(rows of P - q) (q = 0 unless given).
+    Returns (support indices, weights, point)."""
+    P = np.asarray(P, np.float64)
+    q = np.zeros(P.shape[1]) if q is None else np.asarray(q, np.float64)
     # P - q is never formed: at paper size it is a 0.7 GB copy, slower than the whole solve; `sq`
     # (the rows' squared norms, from `prepare`) saves a pass over P as well
-    sq = np.einsum("ij,ij->i", P, P) if sq is None else sq
-    if q.any(): sq = sq - 2 * (P @ q) + q @ q
-    scale = max(sq.max(), 1e-300)
-    j = int(np.argmin(sq)); S = [j]; lam = np.ones(1); x = P[j] - q
+    sq_norms = np.einsum("ij,ij->i", P, P) if sq is None else sq  # (N,) squared norms of the rows of P - q
+    if q.any(): sq_norms = sq_norms - 2 * (P @ q) + q @ q
+    scale = max(sq_norms.max(), 1e-300)
+    nearest = int(np.argmin(sq_norms))
+    support, weights = [nearest], np.ones(1)  # the corral and the convex weights of its points
+    point = P[nearest] - q  # (d,) the iterate: weights @ (P[support] - q)
     for _ in range(max_iter):
-        g = P @ x - q @ x; j = int(np.argmin(g))
-        if x @ x - g[j] <= eps * scale or j in S: break  # optimal: no point is more opposed to x
-        S.append(j); lam = np.append(lam, 0.0)
-        while True:
-            mu = _affine_min(P[S] - q)
-            if (mu > 1e-14).all(): lam = mu; break
-            neg = mu <= 1e-14
-            theta = min(1.0, np.min(lam[neg] / np.maximum(lam[neg] - mu[neg], 1e-300)))
-            lam = theta * mu + (1 - theta) * lam
-            keep = lam > 1e-14
-            if keep.all(): keep[np.argmin(lam)] = False  # guard against stalling
-            S = [s for s, k in zip(S, keep) if k]; lam = lam[keep]; lam /= lam.sum()
-        x = lam @ (P[S] - q)
-        if x @ x <= eps * scale: break  # the origin is in the hull
-    return np.array(S), lam, x
+        # major step: the point most opposed to the iterate joins the corral
+        dots = P @ point - q @ point  # (N,) <P_i - q, point>
+        candidate = int(np.argmin(dots))
+        if point @ point - dots[candidate] <= eps * scale or candidate in support:
+            break  # optimal: no point is more opposed to the iterate
+        support.append(candidate)
+        weights = np.append(weights, 0.0)
+        while True:  # minor steps: toward the corral's affine minimiser, dropping points whose weight would go negative
+            affine = _affine_min(P[support] - q)
+            if (affine > 1e-14).all():
+                weights = affine
+                break
+            leaving = affine <= 1e-14
+            step = min(1.0, np.min(weights[leaving] / np.maximum(weights[leaving] - affine[leaving], 1e-300)))
+            weights = step * affine + (1 - step) * weights
+            keep = weights > 1e-14
+            if keep.all(): keep[np.argmin(weights)] = False  # guard against stalling
+            support = [index for index, kept in zip(support, keep) if kept]
+            weights = weights[keep]
+            weights /= weights.sum()
+        point = weights @ (P[support] - q)
+        if point @ point <= eps * scale: break  # the origin is in the hull
+    return np.array(support), weights, point
 
-# %% ../nbs/07_explain.ipynb #ff23befc
+# %% ../nbs/07_explain.ipynb #3c91df13
 def project(D, q, eps=1e-12, sq=None):
     "The projection of `q` onto conv(D): (phi_hat, support, weights, distance)."
-    S, lam, x = min_norm_point(D, eps=eps, q=q, sq=sq)
-    phat = lam @ D[S]  # an exact convex combination, so phi_hat lies in the hull by construction
-    return phat, S, lam, float(np.linalg.norm(x))
+    support, weights, offset = min_norm_point(D, eps=eps, q=q, sq=sq)
+    phat = weights @ D[support]  # an exact convex combination, so phi_hat lies in the hull by construction
+    return phat, support, weights, float(np.linalg.norm(offset))
 
 def hull_distance(D, p, eps=1e-12, sq=None):
     "Distance from `p` to conv(D), with the minimising support and weights."
-    S, lam, x = min_norm_point(D, eps=eps, q=p, sq=sq)
-    return float(np.linalg.norm(x)), S, lam
+    support, weights, offset = min_norm_point(D, eps=eps, q=p, sq=sq)
+    return float(np.linalg.norm(offset)), support, weights
 
-def _dist2(D, p, sq=None):
-    "Squared distances of the rows of D to p, as ||D_i||^2 - 2 D_i.p + ||p||^2: one matrix-vector product, no copy of D."
-    return np.maximum((np.einsum("ij,ij->i", D, D) if sq is None else sq) - 2 * (D @ p) + p @ p, 0)
+def _sq_distances(D, p, sq=None):
+    "Squared distances (N,) of the rows of D to p, as ||D_i||^2 - 2 D_i.p + ||p||^2: one matrix-vector product."
+    sq_norms = np.einsum("ij,ij->i", D, D) if sq is None else sq
+    return np.maximum(sq_norms - 2 * (D @ p) + p @ p, 0)
 
 def nearest_first(D, p, sq=None):
-    return np.lexsort((np.arange(len(D)), _dist2(D, p, sq)))  # ties broken by index, the same in every implementation
+    "Row indices of `D` by distance to `p`, nearest first; ties broken by index, the same in every implementation."
+    return np.lexsort((np.arange(len(D)), _sq_distances(D, p, sq)))
 
-def _hull(D, idx, p, sq):
-    "hull_distance over the rows idx of D."
-    return hull_distance(D[idx], p, sq=sq[idx])
+# %% ../nbs/07_explain.ipynb #ff23befc
+def _hull_of_rows(D, rows, p, sq):
+    "`hull_distance` of `p` to the hull of the rows `rows` of D."
+    return hull_distance(D[rows], p, sq=sq[rows])
 
 def explain_one(D, q, tol=1e-6, reading="prefix", phat=None, prep=None):
-    "XRLHF explanation of one query feature `q`: dict(selected, weights, residual, distance, checks, status). `prep = prepare(D)` of checked `D` saves two passes over it per query."
-    if prep is None: D = check_features(D); prep = prepare(D)
-    q = check_query(D, q); sq, scale = prep
-    if phat is None: phat, _, _, dist = project(D, q, sq=sq)
-    else: dist = float(np.linalg.norm(phat - q))
-    if reading == "weighted": return _weighted(D, phat, dist, scale, tol, sq)
+    """XRLHF explanation of one query feature `q`: dict(selected, weights, residual, distance, checks, status).
+    `prep = prepare(D)` of checked `D` saves two passes over it per query."""
+    if prep is None:
+        D = check_features(D)
+        prep = prepare(D)
+    q = check_query(D, q)
+    sq, scale = prep
+    atol = tol * scale  # feasible: phi_hat within this distance of a hull
+    if phat is None:
+        phat, _, _, distance = project(D, q, sq=sq)
+    else:
+        distance = float(np.linalg.norm(phat - q))
+    if reading == "weighted": return _explain_weighted(D, phat, distance, scale, tol, sq)
     order = nearest_first(D, phat, sq)
-    k = None  # outside the hull only comparisons on the supporting hyperplane through phat can carry weight
-    if dist > tol * scale:
-        u = (q - phat) / dist
-        near = np.flatnonzero(np.abs((D @ u - phat @ u)[order]) <= 1e3 * tol * scale)  # ranks of points on the face
-        k = _face_prefix(D[order[near]], phat, tol * scale)
-    if reading == "face" and k is not None:
-        sel = order[near[:k]]; r, S, lam = _hull(D, sel, phat, sq); w = np.zeros(k); w[S] = lam
-        return dict(selected=sel, weights=w, residual=r / scale, distance=dist, checks=1, status="ok", phat=phat)
+    face_size = None  # outside the hull only comparisons on the supporting hyperplane through phat can carry weight
+    if distance > atol:
+        normal = (q - phat) / distance
+        on_face = np.abs((D @ normal - phat @ normal)[order]) <= 1e3 * tol * scale
+        face_ranks = np.flatnonzero(on_face)  # ranks, in `order`, of the points on the face
+        face_size = _smallest_face_prefix(D[order[face_ranks]], phat, atol)
+    if reading == "face" and face_size is not None:
+        selected = order[face_ranks[:face_size]]
+        residual, support, support_weights = _hull_of_rows(D, selected, phat, sq)
+        weights = np.zeros(face_size)
+        weights[support] = support_weights
+        return dict(selected=selected, weights=weights, residual=residual / scale, distance=distance, checks=1,
+                    status="ok", phat=phat)
     lo, hi, checks, best = 1, len(D), 0, None  # invariant: prefix `hi` is feasible (the whole set holds phat)
-    if k is not None:  # the supporting-hyperplane shortcut for the prefix, verified on real prefixes
-        k = int(near[k - 1]) + 1
-        r, S, lam = _hull(D, order[:k], phat, sq); checks += 1
-        if r <= tol * scale:
-            hi, best = k, (r, S, lam)
-            if k == 1 or _hull(D, order[:k - 1], phat, sq)[0] > tol * scale: lo = k
+    if face_size is not None:  # the supporting-hyperplane shortcut for the prefix, verified on real prefixes
+        k = int(face_ranks[face_size - 1]) + 1  # the prefix that ends at the face's last needed point
+        residual, support, support_weights = _hull_of_rows(D, order[:k], phat, sq)
+        checks += 1
+        if residual <= atol:
+            hi, best = k, (residual, support, support_weights)
+            if k == 1 or _hull_of_rows(D, order[:k - 1], phat, sq)[0] > atol: lo = k
             checks += k > 1
     while lo < hi:
-        mid = (lo + hi) // 2; r, S, lam = _hull(D, order[:mid], phat, sq); checks += 1
-        if r <= tol * scale: hi, best = mid, (r, S, lam)
-        else: lo = mid + 1
-    if best is None or len(best[1]) and best[1].max() >= hi:
-        r, S, lam = _hull(D, order[:hi], phat, sq); checks += 1; best = (r, S, lam)
-    r, S, lam = best
-    w = np.zeros(hi); w[S] = lam
-    status = "ok" if r <= tol * scale else "infeasible"
-    return dict(selected=order[:hi], weights=w, residual=r / scale, distance=dist, checks=checks, status=status, phat=phat)
+        mid = (lo + hi) // 2
+        residual, support, support_weights = _hull_of_rows(D, order[:mid], phat, sq)
+        checks += 1
+        if residual <= atol:
+            hi, best = mid, (residual, support, support_weights)
+        else:
+            lo = mid + 1
+    if best is None or len(best[1]) and best[1].max() >= hi:  # no fit kept for prefix `hi` itself: compute it
+        best = _hull_of_rows(D, order[:hi], phat, sq)
+        checks += 1
+    residual, support, support_weights = best
+    weights = np.zeros(hi)
+    weights[support] = support_weights
+    status = "ok" if residual <= atol else "infeasible"
+    return dict(selected=order[:hi], weights=weights, residual=residual / scale, distance=distance, checks=checks,
+                status=status, phat=phat)
 
-def _face_prefix(F, p, atol):
-    "Smallest prefix of the (ordered) face points F whose hull holds p, by binary search; None if none does."
-    if len(F) == 0 or hull_distance(F, p)[0] > atol: return None
-    lo, hi = 1, len(F)
+def _smallest_face_prefix(face_points, p, atol):
+    "Smallest prefix of the (ordered) face points whose hull holds p, by binary search; None if none does."
+    if len(face_points) == 0 or hull_distance(face_points, p)[0] > atol: return None
+    lo, hi = 1, len(face_points)
     while lo < hi:
         mid = (lo + hi) // 2
-        if hull_distance(F[:mid], p)[0] <= atol: hi = mid
-        else: lo = mid + 1
+        if hull_distance(face_points[:mid], p)[0] <= atol:
+            hi = mid
+        else:
+            lo = mid + 1
     return hi
 
-def _weighted(D, phat, dist, scale, tol, sq=None):
+def _explain_weighted(D, phat, distance, scale, tol, sq=None):
     "Reading (b): min sum_i w_i ||dphi_i - phat|| s.t. D^T w = phat, w on the simplex (an LP; support <= d+1)."
     from scipy.optimize import linprog
-    c = np.sqrt(_dist2(D, phat, sq))
-    A = np.vstack([D.T, np.ones(len(D))]); b = np.append(phat, 1.0)
-    res = linprog(c, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
-    if res.status != 0: return dict(selected=np.array([], int), weights=np.array([]), residual=np.nan, distance=dist, checks=1, status=f"lp failed: {res.message}", phat=phat)
-    w = res.x; sel = np.flatnonzero(w > 1e-9); sel = sel[np.argsort(c[sel], kind="stable")]
-    r = float(np.linalg.norm(w[sel] @ D[sel] - phat))
-    return dict(selected=sel, weights=w[sel], residual=r / scale, distance=dist, checks=1, status="ok" if r <= 1e-4 * scale else "infeasible", phat=phat)
+    cost = np.sqrt(_sq_distances(D, phat, sq))  # (N,) each comparison's distance to phi_hat
+    A_eq = np.vstack([D.T, np.ones(len(D))])
+    b_eq = np.append(phat, 1.0)
+    solution = linprog(cost, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if solution.status != 0:
+        return dict(selected=np.array([], int), weights=np.array([]), residual=np.nan, distance=distance, checks=1,
+                    status=f"lp failed: {solution.message}", phat=phat)
+    weights = solution.x
+    selected = np.flatnonzero(weights > 1e-9)
+    selected = selected[np.argsort(cost[selected], kind="stable")]
+    residual = float(np.linalg.norm(weights[selected] @ D[selected] - phat))
+    status = "ok" if residual <= 1e-4 * scale else "infeasible"
+    return dict(selected=selected, weights=weights[selected], residual=residual / scale, distance=distance, checks=1,
+                status=status, phat=phat)
 
 # %% ../nbs/07_explain.ipynb #8eeec755
-_TIGHT = dict(tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12, tol_ktratio=1e-10)
+_TIGHT = dict(tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12, tol_ktratio=1e-10)  # the solver's tolerances
 
 def explain_reference(D, q, tol=1e-6, max_checks=None):
     "The paper's Algorithm 1 with cvxpy (slow, literal). Same output keys as `explain_one`."
     import cvxpy as cp
-    D, q = check_features(D, q); N, d = D.shape; scale = float(np.linalg.norm(D, axis=1).max()) or 1.0
-    w = cp.Variable(N, nonneg=True)
+    D, q = check_features(D, q)
+    N, d = D.shape
+    scale = float(np.linalg.norm(D, axis=1).max()) or 1.0
+    hull_weights = cp.Variable(N, nonneg=True)
     # the norm (an SOCP), not its square: the solver's tolerance then bounds the error of phi_hat itself
-    cp.Problem(cp.Minimize(cp.norm(D.T @ w - q) / scale), [cp.sum(w) == 1]).solve(solver=cp.CLARABEL, **_TIGHT)
-    wv = np.clip(w.value, 0, None); wv /= wv.sum(); phat = wv @ D
-    order = nearest_first(D, phat); checks = 0
+    projection = cp.Problem(cp.Minimize(cp.norm(D.T @ hull_weights - q) / scale), [cp.sum(hull_weights) == 1])
+    projection.solve(solver=cp.CLARABEL, **_TIGHT)
+    weights = np.clip(hull_weights.value, 0, None)
+    weights /= weights.sum()
+    phat = weights @ D
+    order = nearest_first(D, phat)
+    checks = 0
     for k in range(1, N + 1):
         if max_checks and checks >= max_checks: break
-        v = cp.Variable(k, nonneg=True); checks += 1
-        prob = cp.Problem(cp.Minimize(cp.norm1(D[order[:k]].T @ v - phat) / scale), [cp.sum(v) == 1])
-        prob.solve(solver=cp.CLARABEL, **_TIGHT)
-        if prob.value is not None and prob.value <= tol * np.sqrt(d):  # ||.||_1 <= sqrt(d) ||.||_2
-            r = float(np.linalg.norm(D[order[:k]].T @ v.value - phat))
-            return dict(selected=order[:k], weights=v.value, residual=r / scale, distance=float(np.linalg.norm(phat - q)), checks=checks, status="ok", phat=phat)
-    return dict(selected=order[:0], weights=np.array([]), residual=np.nan, distance=float(np.linalg.norm(phat - q)), checks=checks, status="infeasible", phat=phat)
+        prefix_weights = cp.Variable(k, nonneg=True)
+        checks += 1
+        objective = cp.Minimize(cp.norm1(D[order[:k]].T @ prefix_weights - phat) / scale)
+        check = cp.Problem(objective, [cp.sum(prefix_weights) == 1])
+        check.solve(solver=cp.CLARABEL, **_TIGHT)
+        if check.value is not None and check.value <= tol * np.sqrt(d):  # ||.||_1 <= sqrt(d) ||.||_2
+            residual = float(np.linalg.norm(D[order[:k]].T @ prefix_weights.value - phat))
+            return dict(selected=order[:k], weights=prefix_weights.value, residual=residual / scale,
+                        distance=float(np.linalg.norm(phat - q)), checks=checks, status="ok", phat=phat)
+    return dict(selected=order[:0], weights=np.array([]), residual=np.nan, distance=float(np.linalg.norm(phat - q)),
+                checks=checks, status="infeasible", phat=phat)
 
 # %% ../nbs/07_explain.ipynb #9295c2ca
 EXPLAINERS = ("xrlhf", "face", "weighted", "comparison", "knn", "random", "gradient")
 SOLVERS = ("xrlhf", "face", "weighted", "comparison")  # the per-query LP/QP work; the baselines are cheap
 
-def _row(i, out) -> dict:
-    return dict(query=i, selected=[int(s) for s in out["selected"]], size=len(out["selected"]), status=out["status"],
-                checks=out.get("checks", 0), residual=out.get("residual"), distance=out.get("distance"),
-                weights=[float(w) for w in out.get("weights", [])])
+def _result_row(query_index, result) -> dict:
+    "One row of `explain`'s table from a solver's or baseline's result dict."
+    return dict(query=query_index, selected=[int(s) for s in result["selected"]], size=len(result["selected"]),
+                status=result["status"], checks=result.get("checks", 0), residual=result.get("residual"),
+                distance=result.get("distance"), weights=[float(w) for w in result.get("weights", [])])
 
-def _solve(D, q, method, tol, prep=None) -> dict:
+def _solve_one(D, q, method, tol, prep=None) -> dict:
     "One query of a solver method; a numerical failure becomes the query's status, never a dropped row."
-    try: return explain_one(D, q, tol, {"xrlhf": "prefix", "comparison": "prefix"}.get(method, method), prep=prep)
-    except (np.linalg.LinAlgError, ValueError) as e:
-        if isinstance(e, ExplainError): raise
-        return dict(selected=np.array([], int), status=f"error: {e}", checks=0)
+    reading = {"xrlhf": "prefix", "comparison": "prefix"}.get(method, method)
+    try:
+        return explain_one(D, q, tol, reading, prep=prep)
+    except (np.linalg.LinAlgError, ValueError) as error:
+        if isinstance(error, ExplainError): raise
+        return dict(selected=np.array([], int), status=f"error: {error}", checks=0)
 
 def explain(D, Q, method="xrlhf", tol=1e-6, sizes=None, theta=None, seed=0, desc=None, workers=1) -> pd.DataFrame:
-    "Explain each query row of `Q` against comparison features `D`; one row per query. `workers > 1` spreads the solver methods' queries over processes."
-    D, Q = check_features(D, np.atleast_2d(Q)); rows = []; prep = prepare(D)  # once for all queries
-    if method not in EXPLAINERS: raise ExplainError(f"unknown explainer {method!r}; known: {', '.join(EXPLAINERS)}")
-    if not isinstance(workers, (int, np.integer)) or workers < 1: raise ExplainError(f"workers must be a positive integer, got {workers!r}")
-    if method in SOLVERS and workers > 1 and len(Q) > 1: return pd.DataFrame(_explain_pool(D, Q, method, tol, workers, desc))
+    """Explain each query row of `Q` against comparison features `D`; one row per query.
+    `workers > 1` spreads the solver methods' queries over processes."""
+    D, Q = check_features(D, np.atleast_2d(Q))
+    rows = []
+    prep = prepare(D)  # once for all queries
+    if method not in EXPLAINERS:
+        raise ExplainError(f"unknown explainer {method!r}; known: {', '.join(EXPLAINERS)}")
+    if not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ExplainError(f"workers must be a positive integer, got {workers!r}")
+    if method in SOLVERS and workers > 1 and len(Q) > 1:
+        return pd.DataFrame(_explain_pool(D, Q, method, tol, workers, desc))
     rng = np.random.default_rng(seed)
-    if method in ("knn", "random", "gradient") and sizes is None: raise ExplainError(f"{method}: needs `sizes` (the XRLHF set size per query)")
+    if method in ("knn", "random", "gradient") and sizes is None:
+        raise ExplainError(f"{method}: needs `sizes` (the XRLHF set size per query)")
     if method == "gradient" and theta is None: raise ExplainError("gradient: needs the reward head `theta`")
     for i in progress(range(len(Q)), desc=desc or f"explain ({method})", leave=False):
         q = Q[i]
-        if method in SOLVERS: rows.append(_row(i, _solve(D, q, method, tol, prep))); continue
+        if method in SOLVERS:
+            rows.append(_result_row(i, _solve_one(D, q, method, tol, prep)))
+            continue
         try:
-            if method == "knn": out = dict(selected=nearest_first(D, q, prep[0])[:sizes[i]], status="ok", checks=0)
-            elif method == "random": out = dict(selected=rng.choice(len(D), size=min(sizes[i], len(D)), replace=False), status="ok", checks=0)
-            else:  # gradient
-                infl = (1 - 1 / (1 + np.exp(-(D @ theta)))) * (D @ q)
-                out = dict(selected=np.argsort(-infl, kind="stable")[:sizes[i]], status="ok", checks=0)
-        except (np.linalg.LinAlgError, ValueError) as e: out = dict(selected=np.array([], int), status=f"error: {e}", checks=0)
-        rows.append(_row(i, out))
+            if method == "knn":
+                selected = nearest_first(D, q, prep[0])[:sizes[i]]
+            elif method == "random":
+                selected = rng.choice(len(D), size=min(sizes[i], len(D)), replace=False)
+            else:  # gradient: TracIn, the query's reward gradient dotted with each comparison's BT-loss gradient
+                influence = (1 - 1 / (1 + np.exp(-(D @ theta)))) * (D @ q)
+                selected = np.argsort(-influence, kind="stable")[:sizes[i]]
+            result = dict(selected=selected, status="ok", checks=0)
+        except (np.linalg.LinAlgError, ValueError) as error:
+            result = dict(selected=np.array([], int), status=f"error: {error}", checks=0)
+        rows.append(_result_row(i, result))
     return pd.DataFrame(rows)
 
+# %% ../nbs/07_explain.ipynb #3fe8571e
 def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
-    "Precision and recall of the union of selected sets against the planted comparisons (None without any planted one: no ground truth)."
-    U = sorted({i for s in sel.selected for i in s}); planted = np.asarray(planted, bool)
-    hit = int(planted[U].sum()) if U else 0
+    """Precision and recall of the union of selected sets against the planted comparisons
+    (None without any planted one: no ground truth)."""
+    union = sorted({i for selected in sel.selected for i in selected})
+    planted = np.asarray(planted, bool)
+    hits = int(planted[union].sum()) if union else 0
     # with nothing planted (real data) a precision of 0 would read as a failed explainer: it is undefined
-    return dict(precision=hit / len(U) if U and planted.any() else None, recall=hit / planted.sum() if planted.sum() else None,
-                n_planted=int(planted.sum()), n_selected=len(U), selected_fraction=len(U) / n_total,
-                n_failed=int((sel.status != "ok").sum()))
+    precision = hits / len(union) if union and planted.any() else None
+    recall = hits / planted.sum() if planted.sum() else None
+    return dict(precision=precision, recall=recall, n_planted=int(planted.sum()), n_selected=len(union),
+                selected_fraction=len(union) / n_total, n_failed=int((sel.status != "ok").sum()))
 
 # %% ../nbs/07_explain.ipynb #0e952c3d
 def probe_attribution(D, Q, planted, theta, tol=1e-6, seed=0, reading="face") -> dict:
-    "Score the explainers on probe queries `Q` (rows: dphi of flawed minus clean) against `planted`; per explainer the mean set size, the mean planted share per query and the union's precision and recall."
+    """Score the explainers on probe queries `Q` (rows: dphi of flawed minus clean) against `planted`; per explainer
+    the mean set size, the mean planted share per query and the union's precision and recall."""
     planted = np.asarray(planted, bool)
     if len(planted) != len(D): raise ExplainError(f"planted has {len(planted)} flags for {len(D)} comparisons")
-    sel = {m: explain(D, Q, m, tol, desc=f"probes ({m})") for m in dict.fromkeys(("xrlhf", "face", reading))}
-    sizes = sel[reading]["size"].tolist()
-    sel["knn"] = explain(D, Q, "knn", sizes=sizes)
-    sel["random"] = explain(D, Q, "random", sizes=sizes, seed=seed)
-    sel["gradient"] = explain(D, Q, "gradient", sizes=sizes, theta=theta)
-    out = {}
-    for m, s in sel.items():
-        per = [planted[list(x)].mean() for x in s.selected if len(x)]
-        a = attribution(s, planted, len(D))
-        out[m] = dict(mean_size=float(s["size"].mean()) if len(s) else 0.0, precision_per_query=float(np.mean(per)) if per else None,
-                      precision=a["precision"], recall=a["recall"], n_selected=a["n_selected"], n_failed=a["n_failed"])
-    return dict(n_queries=len(Q), n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=reading, explainers=out)
+    readings = dict.fromkeys(("xrlhf", "face", reading))  # ordered, without a repeat
+    selections = {method: explain(D, Q, method, tol, desc=f"probes ({method})") for method in readings}
+    sizes = selections[reading]["size"].tolist()
+    selections["knn"] = explain(D, Q, "knn", sizes=sizes)
+    selections["random"] = explain(D, Q, "random", sizes=sizes, seed=seed)
+    selections["gradient"] = explain(D, Q, "gradient", sizes=sizes, theta=theta)
+    scores = {}
+    for method, table in selections.items():
+        planted_shares = [planted[list(selected)].mean() for selected in table.selected if len(selected)]
+        union = attribution(table, planted, len(D))
+        scores[method] = dict(mean_size=float(table["size"].mean()) if len(table) else 0.0,
+                              precision_per_query=float(np.mean(planted_shares)) if planted_shares else None,
+                              precision=union["precision"], recall=union["recall"], n_selected=union["n_selected"],
+                              n_failed=union["n_failed"])
+    return dict(n_queries=len(Q), n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=reading,
+                explainers=scores)
 
 # %% ../nbs/07_explain.ipynb #0a74d660
-_D = _PREP = None  # the comparison features and their `prepare`, in a worker process
+_WORKER_D = _WORKER_PREP = None  # the comparison features and their `prepare`, in a worker process
 
 def _init_worker(path):
-    global _D, _PREP
-    _D = np.load(path, mmap_mode="r"); _PREP = prepare(_D)
+    "Pool initializer: memory-map the features `D` saved at `path` and prepare them once per worker."
+    global _WORKER_D, _WORKER_PREP
+    _WORKER_D = np.load(path, mmap_mode="r")
+    _WORKER_PREP = prepare(_WORKER_D)
 
-def _solve_query(args):
-    i, q, method, tol = args
-    return _row(i, _solve(_D, q, method, tol, _PREP))
+def _solve_in_worker(job):
+    "One `explain` row, in a worker: `job` is (query index, query, method, tol)."
+    i, q, method, tol = job
+    return _result_row(i, _solve_one(_WORKER_D, q, method, tol, _WORKER_PREP))
 
 def _explain_pool(D, Q, method, tol, workers, desc=None) -> list[dict]:
     "The rows of `explain` for a solver method, computed by `workers` spawned processes."
     import multiprocessing, os, tempfile
     from concurrent.futures import ProcessPoolExecutor
     import xrlhf.explain as lib  # workers import the solver by module name (also when this runs in a notebook)
-    one = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    saved = {k: os.environ.get(k) for k in one}
-    with tempfile.TemporaryDirectory(prefix="xrlhf-explain-") as d:
-        path = os.path.join(d, "D.npy"); np.save(path, D)
-        os.environ.update(one)  # read by the workers' BLAS when they start; the parent's is already set up
+    one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    saved = {name: os.environ.get(name) for name in one_thread}
+    with tempfile.TemporaryDirectory(prefix="xrlhf-explain-") as tmp_dir:
+        path = os.path.join(tmp_dir, "D.npy")
+        np.save(path, D)
+        os.environ.update(one_thread)  # read by the workers' BLAS when they start; the parent's is already set up
         try:
-            with ProcessPoolExecutor(min(workers, len(Q)), mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=lib._init_worker, initargs=(path,)) as ex:
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(min(workers, len(Q)), mp_context=spawn, initializer=lib._init_worker,
+                                     initargs=(path,)) as pool:
                 jobs = ((i, Q[i], method, tol) for i in range(len(Q)))
-                return list(progress(ex.map(lib._solve_query, jobs, chunksize=max(1, len(Q) // (4 * workers))),
-                                     total=len(Q), desc=desc or f"explain ({method}, {workers} workers)", leave=False))
+                rows = pool.map(lib._solve_in_worker, jobs, chunksize=max(1, len(Q) // (4 * workers)))
+                return list(progress(rows, total=len(Q), desc=desc or f"explain ({method}, {workers} workers)",
+                                     leave=False))
         finally:
-            for k, v in saved.items():
-                if v is None: os.environ.pop(k, None)
-                else: os.environ[k] = v
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 # %% ../nbs/07_explain.ipynb #59a31dc6
 def plot_explanation(D, q, res, ax=None, planted=None):
@@ -278,12 +372,16 @@ def plot_explanation(D, q, res, ax=None, planted=None):
     ax = ax or plt.gca()
     ax.scatter(D[:, 0], D[:, 1], s=8, c="lightgray", label="comparisons dphi_i")
     if planted is not None: ax.scatter(D[planted, 0], D[planted, 1], s=14, c="tab:red", label="planted")
-    sel = np.asarray(res["selected"], int)
-    ax.scatter(D[sel, 0], D[sel, 1], s=30, facecolors="none", edgecolors="tab:blue", label="selected S")
-    if len(sel) >= 3:
+    selected = np.asarray(res["selected"], int)
+    ax.scatter(D[selected, 0], D[selected, 1], s=30, facecolors="none", edgecolors="tab:blue", label="selected S")
+    if len(selected) >= 3:
         try:
-            h = ConvexHull(D[sel]); [ax.plot(*D[sel][s].T, c="tab:blue", lw=0.8) for s in h.simplices]
-        except Exception: pass
+            hull = ConvexHull(D[selected])
+            for edge in hull.simplices:
+                ax.plot(*D[selected][edge].T, c="tab:blue", lw=0.8)
+        except Exception:  # a degenerate (e.g. collinear) set has no 2-D hull to draw
+            pass
     ax.scatter(*q[:2], marker="*", s=150, c="k", label="query phi")
     ax.scatter(*res["phat"][:2], marker="x", s=80, c="tab:green", label="projection")
-    ax.legend(fontsize=7); return ax
+    ax.legend(fontsize=7)
+    return ax

@@ -12,18 +12,22 @@ from .rl import train_rl
 # %% auto #0
 __all__ = ['xrlhf_weights', 'finetune']
 
-# %% ../nbs/09_finetune.ipynb #fc93753d
+# %% ../nbs/09_finetune.ipynb #158d1fbe
 def xrlhf_weights(unsat_mask, beta_bar: float):
     "Per-prompt (reward weight, anchor weight): reward on unsatisfactory prompts, KL to pi_0 on satisfactory ones."
-    u = np.asarray(unsat_mask, bool)
-    return u.astype(np.float32), np.where(u, 0.0, beta_bar).astype(np.float32)
+    unsat = np.asarray(unsat_mask, bool)
+    return unsat.astype(np.float32), np.where(unsat, 0.0, beta_bar).astype(np.float32)
 
+# %% ../nbs/09_finetune.ipynb #fc93753d
 def finetune(pi0, tok, prompts, unsat_mask, reward_fn, ref, beta_bar=0.5, algorithm="remax", critic=None, **rl_kw):
     "The XRLHF fine-tune of `pi0` (a copy is returned). Returns (policy, log); a no-op when nothing is unsatisfactory."
-    prompts = list(prompts); u = np.asarray(unsat_mask, bool)
-    if len(u) != len(prompts): raise ValueError(f"unsat_mask has {len(u)} entries for {len(prompts)} prompts")
+    prompts = list(prompts)
+    unsat = np.asarray(unsat_mask, bool)
+    if len(unsat) != len(prompts): raise ValueError(f"unsat_mask has {len(unsat)} entries for {len(prompts)} prompts")
     if beta_bar < 0: raise ValueError(f"beta_bar must be >= 0, got {beta_bar}")
-    if not u.any(): return pi0, pd.DataFrame()
-    w_r, w_a = xrlhf_weights(u, beta_bar)
-    pi = copy.deepcopy(pi0); anchor = copy.deepcopy(pi0)
-    return train_rl(pi, tok, prompts, reward_fn, algorithm, ref=ref, critic=critic, w_reward=w_r, anchor=anchor, w_anchor=w_a, **rl_kw)
+    if not unsat.any(): return pi0, pd.DataFrame()
+    w_r, w_a = xrlhf_weights(unsat, beta_bar)
+    policy = copy.deepcopy(pi0)
+    anchor = copy.deepcopy(pi0)
+    return train_rl(policy, tok, prompts, reward_fn, algorithm, ref=ref, critic=critic, w_reward=w_r, anchor=anchor,
+                    w_anchor=w_a, **rl_kw)

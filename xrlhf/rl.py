@@ -17,20 +17,30 @@ __all__ = ['kl_estimate', 'masked_mean', 'whiten', 'token_rewards', 'remax_step'
 # %% ../nbs/05_rl.ipynb #69fc451f
 def kl_estimate(lp, lp_ref, mask):
     "Per-sequence KL(pi || pi_ref) by the non-negative k3 estimator, summed over response tokens."
-    d = lp - lp_ref
-    return ((torch.exp(-d) + d - 1) * mask).sum(-1)
+    log_ratio = lp - lp_ref  # (B, T)
+    return ((torch.exp(-log_ratio) + log_ratio - 1) * mask).sum(-1)  # (B,)
 
-def masked_mean(x, mask): return (x * mask).sum() / mask.sum().clamp(min=1)
+# %% ../nbs/05_rl.ipynb #58ce06b6
+def masked_mean(x, mask):
+    "Mean of `x` over the positions where `mask` is 1 (0 for an empty mask)."
+    return (x * mask).sum() / mask.sum().clamp(min=1)
 
 def whiten(x, mask, eps=1e-8):
-    m = masked_mean(x, mask); v = masked_mean((x - m) ** 2, mask)
-    return (x - m) * torch.rsqrt(v + eps) * mask
+    "`x` shifted and scaled to mean 0 and variance 1 over the masked positions; 0 elsewhere."
+    mean = masked_mean(x, mask)
+    variance = masked_mean((x - mean) ** 2, mask)
+    return (x - mean) * torch.rsqrt(variance + eps) * mask
 
+# %% ../nbs/05_rl.ipynb #e02019cc
 def _update(loss, model, opt, acc=None):
-    "zero_grad, backward, clip the gradient norm to 1, step; through the accelerator when there is one (DDP syncs, DeepSpeed owns the step)."
+    "zero_grad, backward, clip the gradient norm to 1, step; through the accelerator `acc` when there is one."
     opt.zero_grad()
-    if acc is None: loss.backward(); torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    else: acc.backward(loss); acc.clip_grad_norm_(model.parameters(), 1.0)
+    if acc is None:
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    else:  # DDP syncs the gradients, DeepSpeed owns the step
+        acc.backward(loss)
+        acc.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
 
 def _generator(model, acc=None):
@@ -40,123 +50,179 @@ def _generator(model, acc=None):
     from trl.models.utils import unwrap_model_for_generation
     return unwrap_model_for_generation(model, acc)
 
+# %% ../nbs/05_rl.ipynb #1e11e63b
 def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
-    "Per-token rewards: KL penalties on every response token, the sequence reward on the last one."
-    r = -kl_ctl * (lp - lp_ref)
-    if lp_anchor is not None: r = r - w_anchor[:, None] * (lp - lp_anchor)
-    r = r * mask
-    last = (mask.sum(-1) - 1).clamp(min=0).long()
-    r[torch.arange(len(r)), last] += seq_reward
-    return r
+    "Per-token rewards (B, T): KL penalties on every response token, the sequence reward (B,) on the last one."
+    rewards = -kl_ctl * (lp - lp_ref)
+    if lp_anchor is not None:
+        rewards = rewards - w_anchor[:, None] * (lp - lp_anchor)
+    rewards = rewards * mask
+    last = (mask.sum(-1) - 1).clamp(min=0).long()  # (B,) position of each response's last real token
+    rewards[torch.arange(len(rewards)), last] += seq_reward
+    return rewards
 
 # %% ../nbs/05_rl.ipynb #bfe38187
 def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None):
     "One ReMax update on `prompts` (through accelerator `acc` if given); returns the batch, its rewards and stats."
     with _generator(policy, acc) as gen:
-        b = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
-        g = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
-    r, rg = (torch.as_tensor(reward_fn(prompts, t), dtype=torch.float32) for t in (b["texts"], g["texts"]))
-    adv = w_r * (r - rg).clamp(-cfg["reward_clip"], cfg["reward_clip"])
-    mask = b["response_mask"].float()
+        batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+        greedy = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
+    reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32)  # (B,) each
+                             for texts in (batch["texts"], greedy["texts"]))
+    advantage = w_r * (reward - reward_greedy).clamp(-cfg["reward_clip"], cfg["reward_clip"])  # (B,)
+    mask = batch["response_mask"].float()  # (B, T)
     with torch.no_grad():
-        lp_ref = response_logprobs(ref, b)
-        lp_anc = response_logprobs(anchor, b) if anchor is not None else None
-    lp, ent = response_logprobs(policy, b, return_entropy=True)
-    rew = token_rewards(adv, lp.detach(), lp_ref, mask, cfg["kl_ctl"], lp_anc, w_a)
-    returns = rew.flip(-1).cumsum(-1).flip(-1)
+        lp_ref = response_logprobs(ref, batch)
+        lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
+    lp, entropy = response_logprobs(policy, batch, return_entropy=True)  # (B, T) each
+    rewards = token_rewards(advantage, lp.detach(), lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)
+    returns = rewards.flip(-1).cumsum(-1).flip(-1)  # (B, T) rewards to go
     loss = -masked_mean(lp * returns, mask)
     _update(loss, policy, opt, acc)
-    return b, r, dict(loss=loss.item(), baseline=rg.mean().item(), kl=kl_estimate(lp.detach(), lp_ref, mask).mean().item(),
-                      entropy=masked_mean(ent.detach(), mask).item())
+    kl = kl_estimate(lp.detach(), lp_ref, mask).mean().item()
+    stats = dict(loss=loss.item(), baseline=reward_greedy.mean().item(), kl=kl,
+                 entropy=masked_mean(entropy.detach(), mask).item())
+    return batch, reward, stats
 
 # %% ../nbs/05_rl.ipynb #d746f012
 def token_values(critic, b):
-    "Per-token values of the response positions, shape (B, T)."
-    ids = torch.cat([b["query"], b["response"]], 1); m = torch.cat([b["query_mask"], b["response_mask"]], 1)
+    "Per-token values of the response positions of batch `b`, shape (B, T)."
+    input_ids = torch.cat([b["query"], b["response"]], 1)  # (B, T_query + T)
+    attention_mask = torch.cat([b["query_mask"], b["response_mask"]], 1)
     head = getattr(critic, "module", critic).score  # under DDP the model is `.module`
-    seen = []; hook = head.register_forward_hook(lambda mod, inp, out: seen.append(out))
-    try: critic(input_ids=ids, attention_mask=m, position_ids=positions_from_mask(m))
-    finally: hook.remove()
+    head_outputs = []
+    hook = head.register_forward_hook(lambda module, inputs, output: head_outputs.append(output))
+    try:
+        critic(input_ids=input_ids, attention_mask=attention_mask, position_ids=positions_from_mask(attention_mask))
+    finally:
+        hook.remove()
     T = b["response"].shape[1]
-    return seen[0][:, -T - 1:-1].squeeze(-1).float()
+    # response token t is valued where it is predicted: at the position before it
+    return head_outputs[0][:, -T - 1:-1].squeeze(-1).float()
 
+# %% ../nbs/05_rl.ipynb #bf433a6f
 def gae(rewards, values, mask, gamma=1.0, lam=0.95):
-    "Generalised advantage estimates and returns over right-padded response tokens."
-    adv = torch.zeros_like(rewards); last = torch.zeros(len(rewards))
-    T = rewards.shape[1]
+    "Generalised advantage estimates and returns, both (B, T), over right-padded response tokens."
+    B, T = rewards.shape
+    advantages = torch.zeros_like(rewards)  # (B, T)
+    next_advantage = torch.zeros(B)  # (B,) A_{t+1}, carried backwards
     for t in reversed(range(T)):
-        nv = values[:, t + 1] * mask[:, t + 1] if t + 1 < T else torch.zeros(len(rewards))
-        delta = rewards[:, t] + gamma * nv - values[:, t]
-        last = (delta + gamma * lam * last * (mask[:, t + 1] if t + 1 < T else 0)) * mask[:, t]
-        adv[:, t] = last
-    return adv, adv + values
+        next_value = values[:, t + 1] * mask[:, t + 1] if t + 1 < T else torch.zeros(B)  # (B,) V_{t+1}, 0 past the end
+        delta = rewards[:, t] + gamma * next_value - values[:, t]  # (B,) TD error
+        continues = mask[:, t + 1] if t + 1 < T else 0  # (B,) 0 where the response ends at t
+        next_advantage = (delta + gamma * lam * next_advantage * continues) * mask[:, t]
+        advantages[:, t] = next_advantage
+    return advantages, advantages + values
 
-def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, critic=None, vopt=None, acc=None):
-    "One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given); returns the batch, rewards and stats."
+# %% ../nbs/05_rl.ipynb #c173b1ee
+def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, critic=None, vopt=None,
+             acc=None):
+    """One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given);
+    returns the batch, rewards and stats."""
     with _generator(policy, acc) as gen:
-        b = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
-    r = torch.as_tensor(reward_fn(prompts, b["texts"]), dtype=torch.float32)
-    mask = b["response_mask"].float()
+        batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+    reward = torch.as_tensor(reward_fn(prompts, batch["texts"]), dtype=torch.float32)  # (B,)
+    mask = batch["response_mask"].float()  # (B, T)
     with torch.no_grad():
-        lp_old = response_logprobs(policy, b); lp_ref = response_logprobs(ref, b)
-        lp_anc = response_logprobs(anchor, b) if anchor is not None else None
-        v_old = token_values(critic, b)
-        rew = token_rewards(w_r * r.clamp(-cfg["reward_clip"], cfg["reward_clip"]), lp_old, lp_ref, mask, cfg["kl_ctl"], lp_anc, w_a)
-        adv, ret = gae(rew, v_old, mask)
-        adv = whiten(adv, mask)
+        lp_old = response_logprobs(policy, batch)  # (B, T)
+        lp_ref = response_logprobs(ref, batch)
+        lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
+        values_old = token_values(critic, batch)  # (B, T)
+        clipped_reward = w_r * reward.clamp(-cfg["reward_clip"], cfg["reward_clip"])
+        rewards = token_rewards(clipped_reward, lp_old, lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)
+        advantages, returns = gae(rewards, values_old, mask, cfg["gamma"], cfg["lam"])
+        advantages = whiten(advantages, mask)
+    ratio_low, ratio_high = 1 - cfg["cliprange"], 1 + cfg["cliprange"]
+    value_clip = cfg["cliprange_value"]
     for _ in range(cfg["ppo_epochs"]):
-        lp, ent = response_logprobs(policy, b, return_entropy=True)
-        ratio = torch.exp(lp - lp_old)
-        pg = masked_mean(torch.max(-adv * ratio, -adv * ratio.clamp(0.8, 1.2)), mask)
-        _update(pg, policy, opt, acc)
-        v = token_values(critic, b)
-        vc = v_old + (v - v_old).clamp(-0.2, 0.2)
-        vf = 0.5 * masked_mean(torch.max((v - ret) ** 2, (vc - ret) ** 2), mask)
-        _update(vf, critic, vopt, acc)
-    return b, r, dict(loss=pg.item(), value_loss=vf.item(), kl=kl_estimate(lp_old, lp_ref, mask).mean().item(),
-                      entropy=masked_mean(ent.detach(), mask).item())
+        lp, entropy = response_logprobs(policy, batch, return_entropy=True)
+        ratio = torch.exp(lp - lp_old)  # (B, T) pi / pi_old per token
+        unclipped, clipped = -advantages * ratio, -advantages * ratio.clamp(ratio_low, ratio_high)
+        policy_loss = masked_mean(torch.max(unclipped, clipped), mask)
+        _update(policy_loss, policy, opt, acc)
+        values = token_values(critic, batch)
+        values_clipped = values_old + (values - values_old).clamp(-value_clip, value_clip)
+        value_loss = 0.5 * masked_mean(torch.max((values - returns) ** 2, (values_clipped - returns) ** 2), mask)
+        _update(value_loss, critic, vopt, acc)
+    kl = kl_estimate(lp_old, lp_ref, mask).mean().item()
+    stats = dict(loss=policy_loss.item(), value_loss=value_loss.item(), kl=kl,
+                 entropy=masked_mean(entropy.detach(), mask).item())
+    return batch, reward, stats
 
 # %% ../nbs/05_rl.ipynb #7a9c739d
-def train_rl(policy, tok, prompts, reward_fn, algorithm="remax", steps=10, batch_size=16, lr=1e-4, kl_ctl=0.05,
-             top_p=0.9, temperature=1.0, max_new_tokens=32, reward_clip=5.0, ppo_epochs=2, ref=None, critic=None,
-             w_reward=None, anchor=None, w_anchor=None, gold_fn=None, seed=0, desc=None, accelerator=None):
-    "Optimise `policy` by ReMax or PPO on `prompts` (on every process of `accelerator`, if given); returns the policy and a per-step log (DataFrame)."
-    if algorithm not in ("remax", "ppo"): raise ValueError(f"algorithm must be 'remax' or 'ppo', got {algorithm!r}")
-    prompts = list(prompts); n = len(prompts)
+def train_rl(policy, tok, prompts, reward_fn,
+             algorithm="remax",  # "remax" or "ppo"
+             steps=10,  # updates (each process draws its own batch per update)
+             batch_size=16,  # prompts per update and process
+             lr=1e-4,  # the policy's AdamW learning rate
+             kl_ctl=0.05,  # weight of the per-token KL to `ref`
+             top_p=0.9, temperature=1.0, max_new_tokens=32,  # sampling of the responses
+             reward_clip=5.0,  # the sequence reward (PPO) or the ReMax advantage is clipped to +-reward_clip
+             ppo_epochs=2,  # PPO: passes over each rollout
+             cliprange=0.2,  # PPO: the policy ratio is clipped to [1 - cliprange, 1 + cliprange]
+             cliprange_value=0.2,  # PPO: a value moves at most this far from its rollout value
+             vf_lr_ratio=5.0,  # PPO: the critic's learning rate is lr * vf_lr_ratio
+             gamma=1.0,  # PPO: GAE discount over response tokens
+             lam=0.95,  # PPO: GAE lambda
+             ref=None,  # the KL reference; None: a frozen copy of `policy`
+             critic=None,  # PPO's value model (a sequence-classification model)
+             w_reward=None, anchor=None, w_anchor=None,  # per-prompt weights and the anchor policy (XRLHF)
+             gold_fn=None,  # logged as `gold` when given
+             seed=0, desc=None,
+             accelerator=None):  # an `accelerate.Accelerator`: the loop runs on each of its processes
+    """Optimise `policy` by ReMax or PPO on `prompts` (on every process of `accelerator`, if given);
+    returns the policy and a per-step log (DataFrame)."""
+    if algorithm not in ("remax", "ppo"):
+        raise ValueError(f"algorithm must be 'remax' or 'ppo', got {algorithm!r}")
+    prompts = list(prompts)
+    n = len(prompts)
     if n == 0: raise ValueError("train_rl: no prompts")
     w_reward = np.ones(n, np.float32) if w_reward is None else np.asarray(w_reward, np.float32)
     w_anchor = np.zeros(n, np.float32) if w_anchor is None else np.asarray(w_anchor, np.float32)
-    if len(w_reward) != n or len(w_anchor) != n: raise ValueError(f"weights must have one entry per prompt ({n})")
-    if algorithm == "ppo" and critic is None: raise ValueError("PPO needs a critic (e.g. a copy of the reward model)")
-    acc = accelerator; rank = acc.process_index if acc is not None else 0
-    set_seed(seed + rank); rng = np.random.default_rng(seed + rank)  # each process its own prompts and samples
+    if len(w_reward) != n or len(w_anchor) != n:
+        raise ValueError(f"weights must have one entry per prompt ({n})")
+    if algorithm == "ppo" and critic is None:
+        raise ValueError("PPO needs a critic (e.g. a copy of the reward model)")
+    acc = accelerator
+    rank = acc.process_index if acc is not None else 0
+    set_seed(seed + rank)  # each process its own prompts and samples
+    rng = np.random.default_rng(seed + rank)
     ref = ref if ref is not None else copy.deepcopy(policy)
-    for m in (ref, anchor):
-        if m is not None: m.eval().requires_grad_(False)
-    cfg = dict(max_new_tokens=max_new_tokens, top_p=top_p, temperature=temperature, reward_clip=reward_clip, kl_ctl=kl_ctl, ppo_epochs=ppo_epochs)
+    for frozen in (ref, anchor):
+        if frozen is not None: frozen.eval().requires_grad_(False)
+    cfg = dict(max_new_tokens=max_new_tokens, top_p=top_p, temperature=temperature, reward_clip=reward_clip,
+               kl_ctl=kl_ctl, ppo_epochs=ppo_epochs, cliprange=cliprange, cliprange_value=cliprange_value,
+               gamma=gamma, lam=lam)
     if getattr(policy, "is_gradient_checkpointing", False):  # the reentrant kind would give no gradients here
         policy.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
-    vopt = torch.optim.AdamW(critic.parameters(), lr=lr * 5) if critic is not None else None
+    vopt = torch.optim.AdamW(critic.parameters(), lr=lr * vf_lr_ratio) if critic is not None else None
     if acc is not None:
-        ds = getattr(acc.state, "deepspeed_plugin", None)
-        if ds is not None: ds.deepspeed_config["train_micro_batch_size_per_gpu"] = min(batch_size, n)  # no dataloader to infer it from
+        deepspeed = getattr(acc.state, "deepspeed_plugin", None)
+        if deepspeed is not None:  # no dataloader to infer the micro-batch size from
+            deepspeed.deepspeed_config["train_micro_batch_size_per_gpu"] = min(batch_size, n)
         policy, opt = acc.prepare(policy, opt)
-        if critic is not None: critic, vopt = acc.prepare(critic, vopt)
-    policy.train(); log = []
+        if critic is not None:
+            critic, vopt = acc.prepare(critic, vopt)
+    policy.train()
+    log = []
     for step in progress(range(steps), desc=desc or algorithm):
         idx = rng.choice(n, size=min(batch_size, n), replace=False)
-        P = [prompts[i] for i in idx]
-        wr, wa = torch.as_tensor(w_reward[idx]), torch.as_tensor(w_anchor[idx])
-        t0 = time.perf_counter()
-        if algorithm == "remax": b, r, st = remax_step(policy, opt, tok, P, reward_fn, ref, cfg, wr, anchor, wa, acc)
-        else: b, r, st = ppo_step(policy, opt, tok, P, reward_fn, ref, cfg, wr, anchor, wa, critic, vopt, acc)
-        st.update(step=step, seconds=time.perf_counter() - t0, reward=r.mean().item(),
-                  reward_weighted=(r * wr).sum().item() / max(wr.sum().item(), 1e-8),
-                  length=b["response_mask"].sum(-1).float().mean().item(),
-                  tokens=int(b["response_mask"].sum().item()))
-        if gold_fn is not None: st["gold"] = float(np.mean(gold_fn(P, b["texts"])))
-        log.append(st)
+        batch_prompts = [prompts[i] for i in idx]
+        w_r, w_a = torch.as_tensor(w_reward[idx]), torch.as_tensor(w_anchor[idx])
+        started = time.perf_counter()
+        if algorithm == "remax":
+            batch, reward, stats = remax_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
+                                              acc)
+        else:
+            batch, reward, stats = ppo_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
+                                            critic, vopt, acc)
+        stats.update(step=step, seconds=time.perf_counter() - started, reward=reward.mean().item(),
+                     reward_weighted=(reward * w_r).sum().item() / max(w_r.sum().item(), 1e-8),
+                     length=batch["response_mask"].sum(-1).float().mean().item(),
+                     tokens=int(batch["response_mask"].sum().item()))
+        if gold_fn is not None: stats["gold"] = float(np.mean(gold_fn(batch_prompts, batch["texts"])))
+        log.append(stats)
     if acc is not None: policy = acc.unwrap_model(policy)
     policy.eval()
     return policy, pd.DataFrame(log)

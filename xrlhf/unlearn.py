@@ -19,42 +19,54 @@ __all__ = ['bt_margin', 'unlearn', 'unlearn_report']
 # %% ../nbs/08_unlearn.ipynb #c951ed6e
 def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
     "r(x, y_w) - r(x, y_l) with gradients, for a batch of comparisons."
-    dev = next(model.parameters()).device
-    enc = encode_responses(tok, list(prompts) + list(prompts), list(chosen) + list(rejected), max_length).to(dev)
-    r = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask).logits[:, 0].float()
+    device = next(model.parameters()).device
+    # one forward pass over all 2n responses: the chosen ones first, then the rejected ones
+    enc = encode_responses(tok, list(prompts) + list(prompts), list(chosen) + list(rejected), max_length).to(device)
+    scores = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask).logits[:, 0].float()  # (2n,)
     n = len(prompts)
-    return r[:n] - r[n:]
+    return scores[:n] - scores[n:]
 
-def unlearn(model, tok, forget: pd.DataFrame, method="ascent", epochs=3.0, lr=1e-4, batch_size=16, retain: pd.DataFrame | None = None,
-            npo_beta=0.5, stop_acc=0.0, seed=0, max_length=192):
+# %% ../nbs/08_unlearn.ipynb #ecf0a9da
+def unlearn(model, tok, forget: pd.DataFrame, method="ascent", epochs=3.0, lr=1e-4, batch_size=16,
+            retain: pd.DataFrame | None = None, npo_beta=0.5, stop_acc=0.0, seed=0, max_length=192):
     "Unlearn `forget` comparisons from a reward model (a copy is returned; the input model is untouched)."
-    if method not in ("ascent", "retain", "npo"): raise ValueError(f"unlearn method must be ascent, retain or npo (retrain is `xrlhf.reward.train_reward` without the set), got {method!r}")
+    if method not in ("ascent", "retain", "npo"):
+        raise ValueError("unlearn method must be ascent, retain or npo (retrain is `xrlhf.reward.train_reward` "
+                         f"without the set), got {method!r}")
     model = copy.deepcopy(model)
     if len(forget) == 0: return model, pd.DataFrame()
     check_columns(forget, ["prompt", "chosen", "rejected"], "forget set")
     if method == "retain":
         if retain is None or len(retain) == 0: raise ValueError("unlearn(method='retain') needs a non-empty retain set")
         check_columns(retain, ["prompt", "chosen", "rejected"], "retain set")
-    set_seed(seed); rng = np.random.default_rng(seed)
-    ref = copy.deepcopy(model).eval().requires_grad_(False) if method == "npo" else None
+    set_seed(seed)
+    rng = np.random.default_rng(seed)
+    ref = copy.deepcopy(model).eval().requires_grad_(False) if method == "npo" else None  # theta_0 for NPO's p_0
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-    n = len(forget); steps = max(1, int(np.ceil(epochs * n / batch_size))); log = []
+    n = len(forget)
+    steps = max(1, int(np.ceil(epochs * n / batch_size)))
+    log = []
     model.train()
     for step in progress(range(steps), desc=f"unlearn ({method})", leave=False):
-        b = forget.iloc[rng.choice(n, size=min(batch_size, n), replace=False)]
-        m = bt_margin(model, tok, b.prompt, b.chosen, b.rejected, max_length)
+        batch = forget.iloc[rng.choice(n, size=min(batch_size, n), replace=False)]
+        margin = bt_margin(model, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
         if method == "npo":
-            with torch.no_grad(): m0 = bt_margin(ref, tok, b.prompt, b.chosen, b.rejected, max_length)
-            loss = (2 / npo_beta) * F.softplus(npo_beta * (F.logsigmoid(m) - F.logsigmoid(m0))).mean()
+            with torch.no_grad():
+                margin_ref = bt_margin(ref, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
+            loss = (2 / npo_beta) * F.softplus(npo_beta * (F.logsigmoid(margin) - F.logsigmoid(margin_ref))).mean()
         else:
-            loss = F.logsigmoid(m).mean()  # minimising log p(chosen > rejected) = gradient ascent on the BT loss
+            loss = F.logsigmoid(margin).mean()  # minimising log p(chosen > rejected) = gradient ascent on the BT loss
         if method == "retain":
-            rb = retain.iloc[rng.choice(len(retain), size=min(batch_size, len(retain)), replace=False)]
-            loss = loss - F.logsigmoid(bt_margin(model, tok, rb.prompt, rb.chosen, rb.rejected, max_length)).mean()
-        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
-        forget_acc = float((m.detach() > 0).float().mean())
+            kept = retain.iloc[rng.choice(len(retain), size=min(batch_size, len(retain)), replace=False)]
+            retain_margin = bt_margin(model, tok, kept.prompt, kept.chosen, kept.rejected, max_length)
+            loss = loss - F.logsigmoid(retain_margin).mean()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        forget_acc = float((margin.detach() > 0).float().mean())
         log.append(dict(step=step, loss=loss.item(), batch_forget_acc=forget_acc))
-        if stop_acc > 0 and step % 5 == 4:
+        if stop_acc > 0 and step % 5 == 4:  # early stop, checked every 5 steps on the whole forget set
             model.eval()
             if accuracy(model, tok, forget) <= stop_acc: break
             model.train()
@@ -62,14 +74,16 @@ def unlearn(model, tok, forget: pd.DataFrame, method="ascent", epochs=3.0, lr=1e
     return model, pd.DataFrame(log)
 
 # %% ../nbs/08_unlearn.ipynb #2feeadb0
-def unlearn_report(before, after, tok, forget, heldout, unsat_prompts, unsat_responses, sat_prompts, sat_responses) -> dict:
+def unlearn_report(before, after, tok, forget, heldout, unsat_prompts, unsat_responses, sat_prompts,
+                   sat_responses) -> dict:
     "Forget/retain numbers of an unlearning run."
-    out = {}
-    for name, m in (("before", before), ("after", after)):
-        out[f"forget_acc_{name}"] = accuracy(m, tok, forget) if len(forget) else None
-        out[f"heldout_acc_{name}"] = accuracy(m, tok, heldout)
-        out[f"unsat_reward_{name}"] = float(rewards(m, tok, unsat_prompts, unsat_responses).mean()) if len(unsat_prompts) else None
-        out[f"_sat_{name}"] = rewards(m, tok, sat_prompts, sat_responses) if len(sat_prompts) else np.zeros(0)
-    out["sat_reward_change"] = float((out["_sat_after"] - out["_sat_before"]).mean()) if len(sat_prompts) else None
-    del out["_sat_before"], out["_sat_after"]
-    return out
+    report, sat_rewards = {}, {}
+    for name, model in (("before", before), ("after", after)):
+        report[f"forget_acc_{name}"] = accuracy(model, tok, forget) if len(forget) else None
+        report[f"heldout_acc_{name}"] = accuracy(model, tok, heldout)
+        unsat_reward = float(rewards(model, tok, unsat_prompts, unsat_responses).mean()) if len(unsat_prompts) else None
+        report[f"unsat_reward_{name}"] = unsat_reward
+        sat_rewards[name] = rewards(model, tok, sat_prompts, sat_responses) if len(sat_prompts) else np.zeros(0)
+    sat_change = float((sat_rewards["after"] - sat_rewards["before"]).mean()) if len(sat_prompts) else None
+    report["sat_reward_change"] = sat_change
+    return report
