@@ -26,7 +26,7 @@ def render_readme(nb_path) -> str:
             if code: parts.append(f"```python\n{code}\n```")
     return "\n\n".join(parts) + "\n"
 
-# %% ../nbs/13_docs.ipynb #659dd8f6
+# %% ../nbs/13_docs.ipynb #04c195f0
 def execute_notebook(src, dst, cwd=None, cell_timeout: int = 600) -> Path:
     "Run the notebook `src` as `nbdev-test` does, in `cwd` (default: its folder); write it with its outputs to `dst`."
     from execnb.shell import CaptureShell
@@ -51,7 +51,7 @@ def execute_notebook(src, dst, cwd=None, cell_timeout: int = 600) -> Path:
     write_nb(notebook, dst)
     return dst
 
-# %% ../nbs/13_docs.ipynb #896a45b6
+# %% ../nbs/13_docs.ipynb #b781197f
 # the child's whole program: run one notebook (arguments: source, destination, working folder)
 _RUN_ONE = "import sys\nfrom xrlhf.docs import execute_notebook\nexecute_notebook(*sys.argv[1:])"
 
@@ -75,7 +75,7 @@ def execute_notebooks(sources, out_dir, workers: int = 2, cwd=None, root=None) -
 MODULES = ("core", "world", "data", "models", "sft", "reward", "rl", "evaluate", "explain", "unlearn", "finetune",
            "study", "pipeline", "report", "bench", "docs", "judges", "launch")
 
-# %% ../nbs/13_docs.ipynb #da335a68
+# %% ../nbs/13_docs.ipynb #9826609d
 def _copy_reports(reports: Path, docs: Path) -> list[str]:
     "Copy the generated reports (README, explanation cards, figures) into the site; their pages, for the navigation."
     if not (reports/"README.md").exists(): return []
