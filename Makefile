@@ -36,8 +36,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "warning: could not install chromium; the docs rendering test will be skipped"
 
+# `xrlhf check`: notebooks clean and the library in sync; then the code-quality gate, which prints its findings
+# and fails on `;` chains, lines over 120 characters, import cycles, or under 90% of exported names used in notebooks.
 check: install
 	$(BIN)/xrlhf check
+	$(PY) tests/code_quality.py
 
 nbtest: install
 	XRLHF_QUIET=1 $(BIN)/nbdev-test --n-workers 2 --timing

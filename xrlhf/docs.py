@@ -4,57 +4,124 @@
 
 # %% ../nbs/13_docs.ipynb #a90aa8ac
 from __future__ import annotations
-import json, shutil, subprocess, sys, tempfile
+import json, os, shutil, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .core import repo_root
 
 # %% auto #0
-__all__ = ['MODULES', 'render_readme', 'build_docs']
+__all__ = ['MODULES', 'render_readme', 'execute_notebook', 'execute_notebooks', 'build_docs']
 
 # %% ../nbs/13_docs.ipynb #a2ba4ef7
 def render_readme(nb_path) -> str:
     "README.md text from a notebook: markdown cells verbatim, code cells (without nbdev directives) as fenced Python."
-    nb = json.loads(Path(nb_path).read_text()); parts = []
-    for c in nb["cells"]:
-        src = "".join(c["source"]).strip("\n")
-        if c["cell_type"] == "markdown": parts.append(src)
-        elif c["cell_type"] == "code":
-            code = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
+    notebook = json.loads(Path(nb_path).read_text())
+    parts = []
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"]).strip("\n")
+        if cell["cell_type"] == "markdown":
+            parts.append(source)
+        elif cell["cell_type"] == "code":
+            code = "\n".join(line for line in source.splitlines() if not line.startswith("#|")).strip("\n")
             if code: parts.append(f"```python\n{code}\n```")
     return "\n\n".join(parts) + "\n"
 
-# %% ../nbs/13_docs.ipynb #3472105f
-MODULES = ("core", "world", "data", "models", "sft", "reward", "rl", "evaluate", "explain", "unlearn", "finetune", "study", "pipeline",
-           "report", "bench", "docs", "judges", "launch")
+# %% ../nbs/13_docs.ipynb #04c195f0
+def execute_notebook(src, dst, cwd=None, cell_timeout: int = 600) -> Path:
+    "Run the notebook `src` as `nbdev-test` does, in `cwd` (default: its folder); write it with its outputs to `dst`."
+    from execnb.shell import CaptureShell
+    from fastcore.nbio import read_nb, write_nb
+    from fastcore.xtras import working_directory
+    from nbdev.config import get_config
+    from nbdev.test import nb_test_cells
+    src, dst = Path(src).resolve(), Path(dst).resolve()
+    skip_flags = str(get_config(src.parent).get("tst_flags", "")).split()
+    runnable = {cell.idx_ for cell in nb_test_cells(src, skip_flags)}
+    notebook = read_nb(src)
+    shell = CaptureShell(src)
+    with working_directory(cwd or src.parent):
+        try:
+            shell.run_all(notebook, exc_stop=True, preproc=lambda cell: cell.idx_ not in runnable,
+                          cell_timeout=cell_timeout)
+        except BaseException:
+            raise RuntimeError(f"{src.name} failed:\n{shell.prettytb(fname=src)}") from None
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # execnb's timings are numbers, where nbformat's schema wants strings
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    write_nb(notebook, dst)
+    return dst
 
-def build_docs(out="site", execute=False, root=None) -> Path:
-    "Build the documentation site with MkDocs into `out`; returns its path."
-    root = Path(root) if root else repo_root(); out = Path(out).resolve()
-    with tempfile.TemporaryDirectory() as d:
-        d = Path(d); docs = d/"docs"; (docs/"nbs"/"stages").mkdir(parents=True); (docs/"api").mkdir()
+# %% ../nbs/13_docs.ipynb #b781197f
+# the child's whole program: run one notebook (arguments: source, destination, working folder)
+_RUN_ONE = "import sys\nfrom xrlhf.docs import execute_notebook\nexecute_notebook(*sys.argv[1:])"
+
+def execute_notebooks(sources, out_dir, workers: int = 2, cwd=None, root=None) -> dict:
+    "Run each notebook of `sources` into `out_dir`, each in a fresh process, `workers` at a time; seconds per notebook."
+    root = Path(root) if root else repo_root()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    env.setdefault("XRLHF_QUIET", "1")
+
+    def run(src):
+        src, started = Path(src), time.perf_counter()
+        args = [str(src), str(Path(out_dir)/src.name), str(cwd or src.parent)]
+        result = subprocess.run([sys.executable, "-c", _RUN_ONE, *args], capture_output=True, text=True, env=env)
+        if result.returncode: raise RuntimeError(f"running {src.name} for the docs failed:\n{result.stderr[-3000:]}")
+        return src.name, round(time.perf_counter() - started, 1)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        return dict(pool.map(run, sources))
+
+# %% ../nbs/13_docs.ipynb #3472105f
+MODULES = ("core", "world", "data", "models", "sft", "reward", "rl", "evaluate", "explain", "unlearn", "finetune",
+           "study", "pipeline", "report", "bench", "docs", "judges", "launch")
+
+# %% ../nbs/13_docs.ipynb #9826609d
+def _copy_reports(reports: Path, docs: Path) -> list[str]:
+    "Copy the generated reports (README, explanation cards, figures) into the site; their pages, for the navigation."
+    if not (reports/"README.md").exists(): return []
+    (docs/"reports").mkdir()
+    shutil.copy(reports/"README.md", docs/"reports"/"index.md")
+    pages = ["reports/index.md"]
+    if (reports/"cards.md").exists():
+        shutil.copy(reports/"cards.md", docs/"reports"/"cards.md")
+        pages.append("reports/cards.md")
+    if (reports/"figures").exists(): shutil.copytree(reports/"figures", docs/"reports"/"figures")
+    return pages
+
+def build_docs(out="site", execute=False, root=None, run_notebooks=True, workers=2) -> Path:
+    """Build the documentation site with MkDocs into `out`; returns its path. The library notebooks are run first,
+    `workers` at a time, so their pages show outputs; `execute=True` has mkdocs-jupyter run them instead (serially)."""
+    root = Path(root) if root else repo_root()
+    out = Path(out).resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp)/"docs"
+        (docs/"nbs"/"stages").mkdir(parents=True)
+        (docs/"api").mkdir()
         (docs/"index.md").write_text(render_readme(root/"nbs"/"index.ipynb"))
-        lib = sorted(p for p in (root/"nbs").glob("[0-9]*.ipynb"))
-        for p in lib: shutil.copy(p, docs/"nbs"/p.name)
+        library = sorted((root/"nbs").glob("[0-9]*.ipynb"))
+        if run_notebooks and not execute:
+            execute_notebooks(library, docs/"nbs", workers, cwd=root/"nbs", root=root)
+        else:
+            for notebook in library: shutil.copy(notebook, docs/"nbs"/notebook.name)
         stages = sorted((root/"nbs"/"stages").glob("*.ipynb"))
-        for p in stages: shutil.copy(p, docs/"nbs"/"stages"/p.name)
-        for m in MODULES:
-            if (root/"xrlhf"/f"{m}.py").exists(): (docs/"api"/f"{m}.md").write_text(f"# xrlhf.{m}\n\n::: xrlhf.{m}\n")
-        rep = root/"reports"
-        if (rep/"README.md").exists():
-            (docs/"reports").mkdir()
-            for f in ("README.md", "cards.md"):
-                if (rep/f).exists(): shutil.copy(rep/f, docs/"reports"/("index.md" if f == "README.md" else f))
-            if (rep/"figures").exists(): shutil.copytree(rep/"figures", docs/"reports"/"figures")
+        for notebook in stages: shutil.copy(notebook, docs/"nbs"/"stages"/notebook.name)
+        modules = [module for module in MODULES if (root/"xrlhf"/f"{module}.py").exists()]
+        for module in modules: (docs/"api"/f"{module}.md").write_text(f"# xrlhf.{module}\n\n::: xrlhf.{module}\n")
         nav = [{"Home": "index.md"},
-               {"Library": [f"nbs/{p.name}" for p in lib]},
-               {"Stages": [f"nbs/stages/{p.name}" for p in stages]},
-               {"API": [f"api/{m}.md" for m in MODULES if (docs/"api"/f"{m}.md").exists()]}]
-        if (docs/"reports").exists(): nav.append({"Results": ["reports/index.md", "reports/cards.md"] if (docs/"reports"/"cards.md").exists() else ["reports/index.md"]})
-        cfg = dict(site_name="xrlhf", docs_dir=str(docs), site_dir=str(out), nav=nav, use_directory_urls=False,
-                   theme=dict(name="mkdocs"), markdown_extensions=["tables", "fenced_code"],
-                   plugins=[{"mkdocs-jupyter": dict(execute=execute, include_source=True, ignore_h1_titles=False)},
-                            {"mkdocstrings": dict(handlers=dict(python=dict(paths=[str(root)], options=dict(show_source=False))))}])
-        (d/"mkdocs.yml").write_text(json.dumps(cfg))  # JSON is YAML
-        r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(d/"mkdocs.yml")], capture_output=True, text=True)
-        if r.returncode: raise RuntimeError(f"mkdocs build failed:\n{r.stderr[-3000:]}")
+               {"Library": [f"nbs/{notebook.name}" for notebook in library]},
+               {"Stages": [f"nbs/stages/{notebook.name}" for notebook in stages]},
+               {"API": [f"api/{module}.md" for module in modules]},
+               {"Results": _copy_reports(root/"reports", docs)}]
+        nav = [section for section in nav if next(iter(section.values()))]
+        # the stage notebooks are the study's steps: executing them would run the study
+        notebook_pages = dict(execute=execute, execute_ignore=["nbs/stages/*.ipynb"], include_source=True,
+                              ignore_h1_titles=False, cache=False)
+        api_pages = dict(handlers=dict(python=dict(paths=[str(root)], options=dict(show_source=False))))
+        config = dict(site_name="xrlhf", docs_dir=str(docs), site_dir=str(out), nav=nav, use_directory_urls=False,
+                      theme=dict(name="mkdocs"), markdown_extensions=["tables", "fenced_code"],
+                      plugins=[{"mkdocs-jupyter": notebook_pages}, {"mkdocstrings": api_pages}])
+        (Path(tmp)/"mkdocs.yml").write_text(json.dumps(config))  # JSON is YAML
+        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(Path(tmp)/"mkdocs.yml")],
+                               capture_output=True, text=True)
+        if build.returncode: raise RuntimeError(f"mkdocs build failed:\n{build.stderr[-3000:]}")
     return out
