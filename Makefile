@@ -42,8 +42,12 @@ check: install
 	$(BIN)/xrlhf check
 	$(PY) tests/code_quality.py
 
+# The notebook tests. The library notebooks run once, through the docs build (nbdev-test's own cell selection and
+# shell, 2 at a time); their executed copies are cached by content (.cache/executed/), so the docs test renders them
+# without running them again. index.ipynb is not a docs page of its own: nbdev-test runs it.
 nbtest: install
-	XRLHF_QUIET=1 $(BIN)/nbdev-test --n-workers 2 --timing
+	XRLHF_QUIET=1 $(BIN)/nbdev-test --file-glob index.ipynb
+	XRLHF_QUIET=1 $(BIN)/xrlhf docs --out _site
 
 pytest: install
 	XRLHF_QUIET=1 $(BIN)/pytest -q tests

@@ -71,6 +71,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'xrlhf.docs.build_docs': ('docs.html#build_docs', 'xrlhf/docs.py'),
                             'xrlhf.docs.execute_notebook': ('docs.html#execute_notebook', 'xrlhf/docs.py'),
                             'xrlhf.docs.execute_notebooks': ('docs.html#execute_notebooks', 'xrlhf/docs.py'),
+                            'xrlhf.docs.execution_key': ('docs.html#execution_key', 'xrlhf/docs.py'),
                             'xrlhf.docs.render_readme': ('docs.html#render_readme', 'xrlhf/docs.py')},
             'xrlhf.evaluate': { 'xrlhf.evaluate.gold_judge': ('evaluate.html#gold_judge', 'xrlhf/evaluate.py'),
                                 'xrlhf.evaluate.respond': ('evaluate.html#respond', 'xrlhf/evaluate.py'),

@@ -4,13 +4,13 @@
 
 # %% ../nbs/13_docs.ipynb #a90aa8ac
 from __future__ import annotations
-import json, os, shutil, subprocess, sys, tempfile, time
+import hashlib, json, os, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .core import repo_root
 
 # %% auto #0
-__all__ = ['MODULES', 'render_readme', 'execute_notebook', 'execute_notebooks', 'build_docs']
+__all__ = ['MODULES', 'render_readme', 'execute_notebook', 'execution_key', 'execute_notebooks', 'build_docs']
 
 # %% ../nbs/13_docs.ipynb #a2ba4ef7
 def render_readme(nb_path) -> str:
@@ -55,17 +55,38 @@ def execute_notebook(src, dst, cwd=None, cell_timeout: int = 600) -> Path:
 # the child's whole program: run one notebook (arguments: source, destination, working folder)
 _RUN_ONE = "import sys\nfrom xrlhf.docs import execute_notebook\nexecute_notebook(*sys.argv[1:])"
 
-def execute_notebooks(sources, out_dir, workers: int = 2, cwd=None, root=None) -> dict:
-    "Run each notebook of `sources` into `out_dir`, each in a fresh process, `workers` at a time; seconds per notebook."
+def execution_key(notebook, root) -> str:
+    "What a notebook's outputs depend on: its own text, the library, the settings and the test fixtures it may read."
+    digest = hashlib.sha256(Path(notebook).read_bytes())
+    root = Path(root)
+    inputs = [*sorted((root/"xrlhf").glob("*.py")), root/"settings.ini", *sorted((root/"tests"/"fixtures").glob("*"))]
+    for path in inputs:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+def execute_notebooks(sources, out_dir, workers: int = 2, cwd=None, root=None, cache=None) -> dict:
+    """Run each notebook of `sources` into `out_dir`, each in a fresh process, `workers` at a time; seconds per run.
+    With a `cache` folder, a notebook whose `execution_key` was run before is copied from there instead of run again:
+    `make test` runs every library notebook once, as its notebook test, and the docs test reuses those runs."""
     root = Path(root) if root else repo_root()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     env.setdefault("XRLHF_QUIET", "1")
 
     def run(src):
         src, started = Path(src), time.perf_counter()
+        cached = Path(cache)/f"{src.stem}-{execution_key(src, root)}.ipynb" if cache else None
+        if cached is not None and cached.exists():
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            shutil.copy(cached, Path(out_dir)/src.name)
+            return src.name, 0.0
         args = [str(src), str(Path(out_dir)/src.name), str(cwd or src.parent)]
         result = subprocess.run([sys.executable, "-c", _RUN_ONE, *args], capture_output=True, text=True, env=env)
-        if result.returncode: raise RuntimeError(f"running {src.name} for the docs failed:\n{result.stderr[-3000:]}")
+        if result.returncode:
+            raise RuntimeError(f"running {src.name} for the docs failed:\n{result.stderr[-3000:]}")
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(Path(out_dir)/src.name, cached)
         return src.name, round(time.perf_counter() - started, 1)
 
     with ThreadPoolExecutor(max(1, workers)) as pool:
@@ -100,7 +121,9 @@ def build_docs(out="site", execute=False, root=None, run_notebooks=True, workers
         (docs/"index.md").write_text(render_readme(root/"nbs"/"index.ipynb"))
         library = sorted((root/"nbs").glob("[0-9]*.ipynb"))
         if run_notebooks and not execute:
-            execute_notebooks(library, docs/"nbs", workers, cwd=root/"nbs", root=root)
+            # the notebooks' runs are cached by content: `make test` runs each once, for its notebook test and the docs
+            cache = root/".cache"/"executed"
+            execute_notebooks(library, docs/"nbs", workers, cwd=root/"nbs", root=root, cache=cache)
         else:
             for notebook in library: shutil.copy(notebook, docs/"nbs"/notebook.name)
         stages = sorted((root/"nbs"/"stages").glob("*.ipynb"))
