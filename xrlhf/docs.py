@@ -60,7 +60,7 @@ def execution_key(notebook, root) -> str:
     digest = hashlib.sha256(Path(notebook).read_bytes())
     root = Path(root)
     inputs = [*sorted((root/"xrlhf").glob("*.py")), root/"settings.ini", *sorted((root/"tests"/"fixtures").glob("*"))]
-    for path in inputs:
+    for path in filter(Path.exists, inputs):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
