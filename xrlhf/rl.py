@@ -58,7 +58,7 @@ def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor
         rewards = rewards - w_anchor[:, None] * (lp - lp_anchor)
     rewards = rewards * mask
     last = (mask.sum(-1) - 1).clamp(min=0).long()  # (B,) position of each response's last real token
-    rewards[torch.arange(len(rewards)), last] += seq_reward
+    rewards[torch.arange(len(rewards), device=rewards.device), last] += seq_reward.to(rewards.device)
     return rewards
 
 # %% ../nbs/05_rl.ipynb #bfe38187
@@ -67,7 +67,8 @@ def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None,
     with _generator(policy, acc) as gen:
         batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
         greedy = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
-    reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32)  # (B,) each
+    device = batch["query"].device  # the policy's: every tensor of the update lives there
+    reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32, device=device)  # (B,)
                              for texts in (batch["texts"], greedy["texts"]))
     advantage = w_r * (reward - reward_greedy).clamp(-cfg["reward_clip"], cfg["reward_clip"])  # (B,)
     mask = batch["response_mask"].float()  # (B, T)
@@ -105,9 +106,9 @@ def gae(rewards, values, mask, gamma=1.0, lam=0.95):
     "Generalised advantage estimates and returns, both (B, T), over right-padded response tokens."
     B, T = rewards.shape
     advantages = torch.zeros_like(rewards)  # (B, T)
-    next_advantage = torch.zeros(B)  # (B,) A_{t+1}, carried backwards
+    next_advantage = rewards.new_zeros(B)  # (B,) A_{t+1}, carried backwards, on the rewards' device
     for t in reversed(range(T)):
-        next_value = values[:, t + 1] * mask[:, t + 1] if t + 1 < T else torch.zeros(B)  # (B,) V_{t+1}, 0 past the end
+        next_value = values[:, t + 1] * mask[:, t + 1] if t + 1 < T else rewards.new_zeros(B)  # (B,) V_{t+1}
         delta = rewards[:, t] + gamma * next_value - values[:, t]  # (B,) TD error
         continues = mask[:, t + 1] if t + 1 < T else 0  # (B,) 0 where the response ends at t
         next_advantage = (delta + gamma * lam * next_advantage * continues) * mask[:, t]
@@ -121,7 +122,8 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
     returns the batch, rewards and stats."""
     with _generator(policy, acc) as gen:
         batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
-    reward = torch.as_tensor(reward_fn(prompts, batch["texts"]), dtype=torch.float32)  # (B,)
+    device = batch["query"].device
+    reward = torch.as_tensor(reward_fn(prompts, batch["texts"]), dtype=torch.float32, device=device)  # (B,)
     mask = batch["response_mask"].float()  # (B, T)
     with torch.no_grad():
         lp_old = response_logprobs(policy, batch)  # (B, T)
@@ -205,11 +207,12 @@ def train_rl(policy, tok, prompts, reward_fn,
         if critic is not None:
             critic, vopt = acc.prepare(critic, vopt)
     policy.train()
+    device = next(policy.parameters()).device  # rewards and weights join the policy there (CUDA under a GPU)
     log = []
     for step in progress(range(steps), desc=desc or algorithm):
         idx = rng.choice(n, size=min(batch_size, n), replace=False)
         batch_prompts = [prompts[i] for i in idx]
-        w_r, w_a = torch.as_tensor(w_reward[idx]), torch.as_tensor(w_anchor[idx])
+        w_r, w_a = torch.as_tensor(w_reward[idx], device=device), torch.as_tensor(w_anchor[idx], device=device)
         started = time.perf_counter()
         if algorithm == "remax":
             batch, reward, stats = remax_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
