@@ -29,3 +29,57 @@ def test_gae_stays_on_the_device():
 def test_a_cpu_tensor_inside_would_be_caught():
     with pytest.raises(RuntimeError):
         torch.zeros(3, **META) + torch.zeros(3)
+
+# ---- sampling: the training rollouts come from the distribution whose log-probabilities are trained
+from pathlib import Path
+import numpy as np
+from transformers import GPTNeoXConfig, GPTNeoXForCausalLM
+from xrlhf.core import load_settings, set_seed
+from xrlhf.models import build_tokenizer, response_logprobs
+from xrlhf.rl import sample_rollouts
+from xrlhf.study import rl_kwargs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def fixed_distribution_policy(probs):
+    "A tiny GPT-NeoX whose next-token distribution is `probs` at every position (final norm -> a constant)."
+    tok = build_tokenizer(["sure thing , sure ! no way . maybe later ."] * 20, 300)
+    cfg = GPTNeoXConfig(vocab_size=len(tok), hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=16, max_position_embeddings=32, eos_token_id=tok.eos_token_id,
+                        pad_token_id=tok.pad_token_id, bos_token_id=tok.eos_token_id)
+    model = GPTNeoXForCausalLM(cfg).eval()
+    with torch.no_grad():
+        model.gpt_neox.final_layer_norm.weight.zero_()
+        model.gpt_neox.final_layer_norm.bias.zero_()
+        model.gpt_neox.final_layer_norm.bias[0] = 1.0  # the hidden state is e_0 everywhere
+        model.get_output_embeddings().weight.zero_()
+        model.get_output_embeddings().weight[:, 0] = torch.log(torch.as_tensor(probs, dtype=torch.float32))
+    return model, tok
+
+def sampled_vs_trained(top_p, n=3000):
+    """Total variation between the rollouts' first tokens and exp(log-probabilities), over three bins: the two likely
+    tokens and the long tail (a byte-level vocabulary of ~280 tokens: per-token counts would be mostly noise)."""
+    set_seed(0)
+    vocab = len(build_tokenizer(["sure thing , sure ! no way . maybe later ."] * 20, 300))
+    probs = np.full(vocab, 0.2 / (vocab - 2))
+    probs[:2] = 0.5, 0.3  # a nucleus of 0.9 cuts about a tenth of the mass off the tail
+    model, tok = fixed_distribution_policy(probs)
+    cfg = dict(rl_kwargs(load_settings(ROOT/"settings.ini").rl), max_new_tokens=1, top_p=top_p)
+    batch = sample_rollouts(model, tok, ["no way ."] * n, cfg)
+    with torch.no_grad():
+        trained = response_logprobs(model, batch)[:, 0].exp()  # (n,) probability of each sampled token
+    counts = np.bincount(batch["response"][:, 0].numpy(), minlength=vocab) / n
+    model_probs = np.zeros(vocab)
+    model_probs[batch["response"][:, 0].numpy()] = trained.numpy()
+    assert np.allclose(model_probs[counts > 0], probs[counts > 0], atol=1e-5)  # the log-probs are the designed ones
+    def bins(p):
+        return np.array([p[0], p[1], p[2:].sum()])
+    return 0.5 * np.abs(bins(counts) - bins(probs)).sum()
+
+def test_the_study_trains_on_the_distribution_it_samples():
+    assert load_settings(ROOT/"settings.ini").rl.train_top_p == 1.0
+    study_top_p = rl_kwargs(load_settings(ROOT/"settings.ini").rl)["top_p"]
+    assert sampled_vs_trained(study_top_p) < 0.03  # sampling noise at n = 3000 is about 0.01
+
+def test_the_authors_nucleus_would_sample_another_distribution():
+    assert sampled_vs_trained(0.9) > 0.06  # it cuts half the tail: 0.09 renormalised

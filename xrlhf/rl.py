@@ -12,7 +12,8 @@ from .core import set_seed, progress
 from .models import rollout, response_logprobs, positions_from_mask
 
 # %% auto #0
-__all__ = ['kl_estimate', 'masked_mean', 'whiten', 'token_rewards', 'remax_step', 'token_values', 'gae', 'ppo_step', 'train_rl']
+__all__ = ['kl_estimate', 'masked_mean', 'whiten', 'kl_penalties', 'token_rewards', 'sample_rollouts', 'remax_returns',
+           'remax_step', 'token_values', 'gae', 'ppo_step', 'train_rl']
 
 # %% ../nbs/05_rl.ipynb #69fc451f
 def kl_estimate(lp, lp_ref, mask):
@@ -51,21 +52,39 @@ def _generator(model, acc=None):
     return unwrap_model_for_generation(model, acc)
 
 # %% ../nbs/05_rl.ipynb #1e11e63b
-def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
-    "Per-token rewards (B, T): KL penalties on every response token, the sequence reward (B,) on the last one."
-    rewards = -kl_ctl * (lp - lp_ref)
+def kl_penalties(lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
+    "Per-token KL rewards (B, T): `-kl_ctl * log(pi / pi_ref)` (a number or (B,) weights), and the anchor's."
+    kl_weight = torch.as_tensor(kl_ctl, dtype=lp.dtype, device=lp.device)
+    if kl_weight.dim() == 1:
+        kl_weight = kl_weight[:, None]  # one weight per response
+    rewards = -kl_weight * (lp - lp_ref)
     if lp_anchor is not None:
         rewards = rewards - w_anchor[:, None] * (lp - lp_anchor)
-    rewards = rewards * mask
+    return rewards * mask
+
+def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
+    "Per-token rewards (B, T): KL penalties on every response token, the sequence reward (B,) on the last one."
+    rewards = kl_penalties(lp, lp_ref, mask, kl_ctl, lp_anchor, w_anchor)
     last = (mask.sum(-1) - 1).clamp(min=0).long()  # (B,) position of each response's last real token
     rewards[torch.arange(len(rewards), device=rewards.device), last] += seq_reward.to(rewards.device)
     return rewards
 
 # %% ../nbs/05_rl.ipynb #bfe38187
+def sample_rollouts(policy, tok, prompts, cfg):
+    "The training rollouts: responses sampled with `cfg`'s nucleus and temperature (train_rl's `top_p`)."
+    return rollout(policy, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+
+def remax_returns(advantage, kl_rewards, mask, to_go=False):
+    """ReMax's per-token returns (B, T): the advantage (B,) on every response token plus the KL rewards, each
+    token's own (the reference) or, with `to_go`, summed over the token and all later ones."""
+    if to_go:
+        kl_rewards = kl_rewards.flip(-1).cumsum(-1).flip(-1)
+    return (kl_rewards + advantage[:, None]) * mask
+
 def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None):
     "One ReMax update on `prompts` (through accelerator `acc` if given); returns the batch, its rewards and stats."
     with _generator(policy, acc) as gen:
-        batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+        batch = sample_rollouts(gen, tok, prompts, cfg)
         greedy = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
     device = batch["query"].device  # the policy's: every tensor of the update lives there
     reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32, device=device)  # (B,)
@@ -76,8 +95,8 @@ def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None,
         lp_ref = response_logprobs(ref, batch)
         lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
     lp, entropy = response_logprobs(policy, batch, return_entropy=True)  # (B, T) each
-    rewards = token_rewards(advantage, lp.detach(), lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)
-    returns = rewards.flip(-1).cumsum(-1).flip(-1)  # (B, T) rewards to go
+    kl_rewards = kl_penalties(lp.detach(), lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)  # (B, T)
+    returns = remax_returns(advantage, kl_rewards, mask, cfg.get("remax_kl", "token") == "to_go")  # (B, T)
     loss = -masked_mean(lp * returns, mask)
     _update(loss, policy, opt, acc)
     kl = kl_estimate(lp.detach(), lp_ref, mask).mean().item()
@@ -121,7 +140,7 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
     """One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given);
     returns the batch, rewards and stats."""
     with _generator(policy, acc) as gen:
-        batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+        batch = sample_rollouts(gen, tok, prompts, cfg)
     device = batch["query"].device
     reward = torch.as_tensor(reward_fn(prompts, batch["texts"]), dtype=torch.float32, device=device)  # (B,)
     mask = batch["response_mask"].float()  # (B, T)
@@ -158,7 +177,9 @@ def train_rl(policy, tok, prompts, reward_fn,
              batch_size=16,  # prompts per update and process
              lr=1e-4,  # the policy's AdamW learning rate
              kl_ctl=0.05,  # weight of the per-token KL to `ref`
-             top_p=0.9, temperature=1.0, max_new_tokens=32,  # sampling of the responses
+             top_p=1.0,  # nucleus of the rollouts: 1 samples the softmax whose log-probabilities are trained
+             temperature=1.0, max_new_tokens=32,  # sampling of the responses
+             remax_kl="token",  # ReMax: each token's own KL in its return ("token", the reference) or "to_go"
              reward_clip=5.0,  # the sequence reward (PPO) or the ReMax advantage is clipped to +-reward_clip
              ppo_epochs=2,  # PPO: passes over each rollout
              cliprange=0.2,  # PPO: the policy ratio is clipped to [1 - cliprange, 1 + cliprange]
@@ -194,7 +215,7 @@ def train_rl(policy, tok, prompts, reward_fn,
         if frozen is not None: frozen.eval().requires_grad_(False)
     cfg = dict(max_new_tokens=max_new_tokens, top_p=top_p, temperature=temperature, reward_clip=reward_clip,
                kl_ctl=kl_ctl, ppo_epochs=ppo_epochs, cliprange=cliprange, cliprange_value=cliprange_value,
-               gamma=gamma, lam=lam)
+               gamma=gamma, lam=lam, remax_kl=remax_kl)
     if getattr(policy, "is_gradient_checkpointing", False):  # the reentrant kind would give no gradients here
         policy.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)

@@ -93,10 +93,11 @@ def pref_rates(pref, subsets: dict, **bootstrap) -> dict:
 
 def rl_kwargs(rl: RLConfig, steps: int | None = None) -> dict:
     "`train_rl`'s keyword arguments from `[rl]` (`steps` replaced, for the fine-tune)."
-    return dict(steps=steps or rl.steps, batch_size=rl.batch_size, lr=rl.lr, kl_ctl=rl.kl_ctl, top_p=rl.top_p,
+    # the loops sample with train_top_p: their log-probabilities and KL are of the full softmax
+    return dict(steps=steps or rl.steps, batch_size=rl.batch_size, lr=rl.lr, kl_ctl=rl.kl_ctl, top_p=rl.train_top_p,
                 temperature=rl.temperature, max_new_tokens=rl.max_new_tokens, reward_clip=rl.reward_clip,
                 ppo_epochs=rl.ppo_epochs, cliprange=rl.cliprange, cliprange_value=rl.cliprange_value,
-                vf_lr_ratio=rl.vf_lr_ratio, gamma=rl.gamma, lam=rl.lam)
+                vf_lr_ratio=rl.vf_lr_ratio, gamma=rl.gamma, lam=rl.lam, remax_kl=rl.remax_kl)
 
 def reward_fn(reward_model, tokenizer):
     "The reward model as the RL loops call it: `(prompts, responses) -> rewards`."
