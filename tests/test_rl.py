@@ -83,3 +83,28 @@ def test_the_study_trains_on_the_distribution_it_samples():
 
 def test_the_authors_nucleus_would_sample_another_distribution():
     assert sampled_vs_trained(0.9) > 0.06  # it cuts half the tail: 0.09 renormalised
+
+# ---- no_kl: the paper's ablation removes every KL to pi_0 on satisfactory prompts
+from xrlhf.finetune import xrlhf_weights
+import xrlhf.finetune
+
+def test_no_kl_has_zero_kl_weight_on_satisfactory_prompts():
+    weights = xrlhf_weights([True, False, False], beta_bar=0.5, no_kl=True)
+    assert weights["w_anchor"].tolist() == [0, 0, 0]
+    assert weights["w_kl"].tolist() == [1, 0, 0]
+    lp, lp_ref = torch.randn(3, 4), torch.randn(3, 4)
+    per_token = token_rewards(torch.zeros(3), lp, lp_ref, torch.ones(3, 4), 0.4 * torch.as_tensor(weights["w_kl"]),
+                              lp_ref, torch.as_tensor(weights["w_anchor"]))
+    assert torch.equal(per_token[1:], torch.zeros(2, 4))
+
+def test_xrlhf_keeps_both_kl_terms_on_satisfactory_prompts():
+    weights = xrlhf_weights([True, False], beta_bar=0.5)
+    assert weights["w_anchor"].tolist() == [0, 0.5]
+    assert weights["w_kl"].tolist() == [1, 1]
+
+def test_finetune_hands_the_no_kl_weights_to_the_loop(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(xrlhf.finetune, "train_rl", lambda *args, **kwargs: seen.update(kwargs))
+    xrlhf.finetune.finetune(torch.nn.Linear(1, 1), None, ["a", "b"], [True, False], None, None, no_kl=True)
+    assert seen["w_kl"].tolist() == [1, 0]
+    assert seen["w_anchor"].tolist() == [0, 0]

@@ -168,7 +168,7 @@ class UnlearnConfig:
 @dataclass(frozen=True)
 class FinetuneConfig:
     "[finetune]: the XRLHF fine-tune of pi_0 (step 7)."
-    beta_bar: float = setting("weight of the KL to pi_0 on satisfactory prompts (0: the paper's no-KL ablation)",
+    beta_bar: float = setting("weight of the extra KL to pi_0 on satisfactory prompts (no_kl ablation: see finetune)",
                               NON_NEGATIVE)
     steps: int = setting("policy updates", POSITIVE)
 

@@ -283,7 +283,8 @@ def figures(metrics: dict, root, out: Path, runs) -> list[str]:
     return [name for name in made if name]
 
 # %% ../nbs/12_report.ipynb #897fd0b2
-_ABLATION_PROSE = ("`no_kl`: beta_bar = 0 (the paper's ablation); `unlearn_only`: RLHF re-run from pi_sft against the "
+_ABLATION_PROSE = ("`no_kl`: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's; the paper's ablation); "
+                  "`unlearn_only`: RLHF re-run from pi_sft against the "
                   "unlearned reward; `finetune_only`: the fine-tune against the original reward; `random_set` / "
                   "`knn_set`: unlearn a random / kNN set of the same size; `retrain_oracle`: reward model retrained "
                   "without the set; `npo` / `retain`: bounded unlearning.")

@@ -81,8 +81,9 @@ def remax_returns(advantage, kl_rewards, mask, to_go=False):
         kl_rewards = kl_rewards.flip(-1).cumsum(-1).flip(-1)
     return (kl_rewards + advantage[:, None]) * mask
 
-def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None):
-    "One ReMax update on `prompts` (through accelerator `acc` if given); returns the batch, its rewards and stats."
+def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None, w_k=None):
+    """One ReMax update on `prompts` (through accelerator `acc` if given; `w_k` scales `kl_ctl` per prompt);
+    returns the batch, its rewards and stats."""
     with _generator(policy, acc) as gen:
         batch = sample_rollouts(gen, tok, prompts, cfg)
         greedy = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
@@ -95,7 +96,8 @@ def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None,
         lp_ref = response_logprobs(ref, batch)
         lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
     lp, entropy = response_logprobs(policy, batch, return_entropy=True)  # (B, T) each
-    kl_rewards = kl_penalties(lp.detach(), lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)  # (B, T)
+    kl_weight = cfg["kl_ctl"] if w_k is None else cfg["kl_ctl"] * w_k  # a number or (B,)
+    kl_rewards = kl_penalties(lp.detach(), lp_ref, mask, kl_weight, lp_anchor, w_a)  # (B, T)
     returns = remax_returns(advantage, kl_rewards, mask, cfg.get("remax_kl", "token") == "to_go")  # (B, T)
     loss = -masked_mean(lp * returns, mask)
     _update(loss, policy, opt, acc)
@@ -136,9 +138,9 @@ def gae(rewards, values, mask, gamma=1.0, lam=0.95):
 
 # %% ../nbs/05_rl.ipynb #c173b1ee
 def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, critic=None, vopt=None,
-             acc=None):
-    """One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given);
-    returns the batch, rewards and stats."""
+             acc=None, w_k=None):
+    """One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given;
+    `w_k` scales `kl_ctl` per prompt); returns the batch, rewards and stats."""
     with _generator(policy, acc) as gen:
         batch = sample_rollouts(gen, tok, prompts, cfg)
     device = batch["query"].device
@@ -150,7 +152,8 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
         lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
         values_old = token_values(critic, batch)  # (B, T)
         clipped_reward = w_r * reward.clamp(-cfg["reward_clip"], cfg["reward_clip"])
-        rewards = token_rewards(clipped_reward, lp_old, lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)
+        kl_weight = cfg["kl_ctl"] if w_k is None else cfg["kl_ctl"] * w_k  # a number or (B,)
+        rewards = token_rewards(clipped_reward, lp_old, lp_ref, mask, kl_weight, lp_anchor, w_a)
         advantages, returns = gae(rewards, values_old, mask, cfg["gamma"], cfg["lam"])
         advantages = whiten(advantages, mask)
     ratio_low, ratio_high = 1 - cfg["cliprange"], 1 + cfg["cliprange"]
@@ -190,6 +193,7 @@ def train_rl(policy, tok, prompts, reward_fn,
              ref=None,  # the KL reference; None: a frozen copy of `policy`
              critic=None,  # PPO's value model (a sequence-classification model)
              w_reward=None, anchor=None, w_anchor=None,  # per-prompt weights and the anchor policy (XRLHF)
+             w_kl=None,  # per-prompt weights of the kl_ctl KL to `ref` (None: 1; XRLHF's no_kl: 0 on satisfactory)
              gold_fn=None,  # logged as `gold` when given
              seed=0, desc=None,
              accelerator=None):  # an `accelerate.Accelerator`: the loop runs on each of its processes
@@ -202,7 +206,8 @@ def train_rl(policy, tok, prompts, reward_fn,
     if n == 0: raise ValueError("train_rl: no prompts")
     w_reward = np.ones(n, np.float32) if w_reward is None else np.asarray(w_reward, np.float32)
     w_anchor = np.zeros(n, np.float32) if w_anchor is None else np.asarray(w_anchor, np.float32)
-    if len(w_reward) != n or len(w_anchor) != n:
+    w_kl = np.ones(n, np.float32) if w_kl is None else np.asarray(w_kl, np.float32)
+    if len(w_reward) != n or len(w_anchor) != n or len(w_kl) != n:
         raise ValueError(f"weights must have one entry per prompt ({n})")
     if algorithm == "ppo" and critic is None:
         raise ValueError("PPO needs a critic (e.g. a copy of the reward model)")
@@ -234,13 +239,14 @@ def train_rl(policy, tok, prompts, reward_fn,
         idx = rng.choice(n, size=min(batch_size, n), replace=False)
         batch_prompts = [prompts[i] for i in idx]
         w_r, w_a = torch.as_tensor(w_reward[idx], device=device), torch.as_tensor(w_anchor[idx], device=device)
+        w_k = torch.as_tensor(w_kl[idx], device=device)
         started = time.perf_counter()
         if algorithm == "remax":
             batch, reward, stats = remax_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
-                                              acc)
+                                              acc, w_k)
         else:
             batch, reward, stats = ppo_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
-                                            critic, vopt, acc)
+                                            critic, vopt, acc, w_k)
         stats.update(step=step, seconds=time.perf_counter() - started, reward=reward.mean().item(),
                      reward_weighted=(reward * w_r).sum().item() / max(w_r.sum().item(), 1e-8),
                      length=batch["response_mask"].sum(-1).float().mean().item(),

@@ -474,8 +474,8 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
 
 def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algorithm: str, seed: int,
                      finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, judge: str,
-                     beta_bar: float | None = None, accelerator=None):
-    "Step 7: `pi0` fine-tuned by the XRLHF objective against `reward_model` (`beta_bar`: `[finetune]`'s unless given)."
+                     no_kl: bool = False, accelerator=None):
+    "Step 7: `pi0` fine-tuned by the XRLHF objective against `reward_model` (`no_kl`: the paper's ablation)."
     # The loop's per-token KL reference is the policy the fine-tune starts from (pi_0), as DeepSpeed-Chat
     # does when its actor is initialised from pi_0: with pi_sft there, the satisfactory prompts (which
     # carry no reward term) would be pulled back towards pi_sft, undoing RLHF where it went right.
@@ -484,7 +484,7 @@ def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algo
     set_seed(seed)
     return finetune_policy(adapt(pi0, asdict(model)), tokenizer, responses.prompt, responses.unsatisfactory.to_numpy(),
                            reward_fn(reward_model, tokenizer), reference,
-                           finetune.beta_bar if beta_bar is None else beta_bar, algorithm, critic,
+                           finetune.beta_bar, algorithm, critic, no_kl=no_kl,
                            gold_fn=make_judge(judge, seed), seed=seed, desc=f"finetune ({algorithm})",
                            accelerator=accelerator, **rl_kwargs(rl, finetune.steps))
 
@@ -572,18 +572,18 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
     forget_sets = dict(explained=explained, knn=knn, random=random_set)
     responses = load_responses(unsatisfactory_dir)
 
-    def fine_tuned(against, beta_bar=None):
+    def fine_tuned(against, no_kl=False):
         "A fresh copy of pi_0 fine-tuned against reward model `against`."
         pi0 = load_policy(Path(rlhf_dir)/"model", device)
         return finetuned_policy(pi0, tokenizer, responses, against, algorithm, seed, finetune, rl, model, judge,
-                                beta_bar)[0]
+                                no_kl)[0]
 
     results = {}
     for name in ablations.names:
         t0 = time.time()
         drop = None
         if name == "no_kl":
-            policy = fine_tuned(unlearned, beta_bar=0.0)
+            policy = fine_tuned(unlearned, no_kl=True)
         elif name == "finetune_only":
             policy = fine_tuned(reward_model)
         elif name == "unlearn_only":  # RLHF re-run from pi_sft against the unlearned reward
