@@ -108,3 +108,47 @@ def test_finetune_hands_the_no_kl_weights_to_the_loop(monkeypatch):
     xrlhf.finetune.finetune(torch.nn.Linear(1, 1), None, ["a", "b"], [True, False], None, None, no_kl=True)
     assert seen["w_kl"].tolist() == [1, 0]
     assert seen["w_anchor"].tolist() == [0, 0]
+
+# ---- PPO holds prompts that carry no reward at pi_0, as ReMax does
+import copy
+from transformers import GPTNeoXForSequenceClassification
+from xrlhf.rl import train_rl
+
+def tiny_policy_and_critic():
+    "The 05_rl notebook's tiny GPT-NeoX policy and a critic whose values are far from 0, as a reward model's are."
+    tok = build_tokenizer(["sure thing , sure ! no way . maybe later ."] * 20, 300)
+    cfg = GPTNeoXConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=64, eos_token_id=tok.eos_token_id,
+                        pad_token_id=tok.pad_token_id, bos_token_id=tok.eos_token_id)
+    set_seed(0)
+    policy = GPTNeoXForCausalLM(cfg)
+    critic = GPTNeoXForSequenceClassification(GPTNeoXConfig(**{**cfg.to_dict(), "num_labels": 1}))
+    with torch.no_grad():
+        critic.score.weight.mul_(30)
+    return policy, critic, tok
+
+def kl_to_start_after_zero_reward(algorithm):
+    "KL(pi || pi_0) on the prompts after 10 steps of `algorithm` where no prompt carries reward (w_reward = 0)."
+    pi0, critic, tok = tiny_policy_and_critic()
+    prompts = ["no way .", "maybe later .", "sure thing ,", "no way !"]
+    toy_reward = lambda prompts, texts: np.array([t.count("e") for t in texts], np.float32)
+    policy, _ = train_rl(copy.deepcopy(pi0), tok, prompts, toy_reward, algorithm, steps=10, batch_size=4, lr=1e-2,
+                         max_new_tokens=8, kl_ctl=0.4, ref=copy.deepcopy(pi0), w_reward=np.zeros(4),
+                         anchor=copy.deepcopy(pi0), w_anchor=np.full(4, 0.5),
+                         critic=critic if algorithm == "ppo" else None)
+    set_seed(1)
+    with torch.no_grad():
+        batch = sample_rollouts(policy, tok, prompts * 20, dict(max_new_tokens=8, top_p=1.0, temperature=1.0))
+        mask = batch["response_mask"].float()
+        return kl_estimate(response_logprobs(policy, batch), response_logprobs(pi0, batch), mask).mean().item()
+
+def test_ppo_with_zero_reward_stays_at_pi0_like_remax():
+    # before issue 20 the critic's values (-V as advantage, whitened) moved PPO to a KL of 0.54 here
+    assert kl_to_start_after_zero_reward("ppo") <= kl_to_start_after_zero_reward("remax") + 1e-6
+
+def test_whitening_leaves_unshifted_positions_unshifted():
+    advantages = torch.tensor([[1., 3.], [0., 0.]])
+    carries_reward = torch.tensor([[1., 1.], [0., 0.]])
+    white = whiten(advantages, torch.ones(2, 2), shift_mask=carries_reward)
+    assert torch.equal(white[1], torch.zeros(2))
+    assert white[0, 0] == -white[0, 1]

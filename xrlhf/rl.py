@@ -26,11 +26,13 @@ def masked_mean(x, mask):
     "Mean of `x` over the positions where `mask` is 1 (0 for an empty mask)."
     return (x * mask).sum() / mask.sum().clamp(min=1)
 
-def whiten(x, mask, eps=1e-8):
-    "`x` shifted and scaled to mean 0 and variance 1 over the masked positions; 0 elsewhere."
-    mean = masked_mean(x, mask)
-    variance = masked_mean((x - mean) ** 2, mask)
-    return (x - mean) * torch.rsqrt(variance + eps) * mask
+def whiten(x, mask, eps=1e-8, shift_mask=None):
+    """`x` scaled to variance 1 over the masked positions (0 elsewhere), after its mean over `shift_mask` (default
+    `mask`) is taken off the positions of `shift_mask`; the others are only scaled."""
+    shift_mask = mask if shift_mask is None else shift_mask
+    centred = x - masked_mean(x, shift_mask) * shift_mask
+    variance = masked_mean(centred ** 2, mask)
+    return centred * torch.rsqrt(variance + eps) * mask
 
 # %% ../nbs/05_rl.ipynb #e02019cc
 def _update(loss, model, opt, acc=None):
@@ -150,12 +152,17 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
         lp_old = response_logprobs(policy, batch)  # (B, T)
         lp_ref = response_logprobs(ref, batch)
         lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
-        values_old = token_values(critic, batch)  # (B, T)
+        # A prompt that carries no reward (XRLHF's satisfactory ones, w_r = 0) has no baseline to learn: its return
+        # is its KL rewards alone, 0 while pi = pi_0. A critic's value there (initialised from the reward model)
+        # would turn into an advantage of -V, and the whitening's mean shift into another push, both away from
+        # pi_0 exactly where the anchor should hold. So those prompts take V = 0, no mean shift and no value loss.
+        has_reward = (w_r > 0).to(mask.dtype)[:, None] * mask  # (B, T)
+        values_old = token_values(critic, batch) * has_reward  # (B, T)
         clipped_reward = w_r * reward.clamp(-cfg["reward_clip"], cfg["reward_clip"])
         kl_weight = cfg["kl_ctl"] if w_k is None else cfg["kl_ctl"] * w_k  # a number or (B,)
         rewards = token_rewards(clipped_reward, lp_old, lp_ref, mask, kl_weight, lp_anchor, w_a)
         advantages, returns = gae(rewards, values_old, mask, cfg["gamma"], cfg["lam"])
-        advantages = whiten(advantages, mask)
+        advantages = whiten(advantages, mask, shift_mask=has_reward)
     ratio_low, ratio_high = 1 - cfg["cliprange"], 1 + cfg["cliprange"]
     value_clip = cfg["cliprange_value"]
     for _ in range(cfg["ppo_epochs"]):
@@ -164,9 +171,9 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
         unclipped, clipped = -advantages * ratio, -advantages * ratio.clamp(ratio_low, ratio_high)
         policy_loss = masked_mean(torch.max(unclipped, clipped), mask)
         _update(policy_loss, policy, opt, acc)
-        values = token_values(critic, batch)
+        values = token_values(critic, batch) * has_reward
         values_clipped = values_old + (values - values_old).clamp(-value_clip, value_clip)
-        value_loss = 0.5 * masked_mean(torch.max((values - returns) ** 2, (values_clipped - returns) ** 2), mask)
+        value_loss = 0.5 * masked_mean(torch.max((values - returns) ** 2, (values_clipped - returns) ** 2), has_reward)
         _update(value_loss, critic, vopt, acc)
     kl = kl_estimate(lp_old, lp_ref, mask).mean().item()
     stats = dict(loss=policy_loss.item(), value_loss=value_loss.item(), kl=kl,
