@@ -152,3 +152,26 @@ def test_whitening_leaves_unshifted_positions_unshifted():
     white = whiten(advantages, torch.ones(2, 2), shift_mask=carries_reward)
     assert torch.equal(white[1], torch.zeros(2))
     assert white[0, 0] == -white[0, 1]
+
+# ---- stratified batches: every fine-tune batch holds unsat_share of unsatisfactory prompts
+from xrlhf.rl import draw_batch
+
+def test_draw_batch_honours_the_share():
+    focus = np.arange(100) < 10
+    for seed in range(5):
+        batch = draw_batch(np.random.default_rng(seed), 100, 32, focus, 0.25)
+        assert len(set(batch.tolist())) == 32
+        assert focus[batch].sum() == 8
+
+def test_finetune_batches_hold_the_unsat_share():
+    pi0, _, tok = tiny_policy_and_critic()
+    prompts = [f"no way {i} ." for i in range(40)]
+    unsat = np.arange(40) < 4
+    seen = []
+    def recording_reward(batch_prompts, texts):
+        seen.append(list(batch_prompts))
+        return np.zeros(len(texts), np.float32)
+    xrlhf.finetune.finetune(pi0, tok, prompts, unsat, recording_reward, copy.deepcopy(pi0), unsat_share=0.25,
+                            steps=3, batch_size=8, lr=1e-3, max_new_tokens=2)
+    unsat_prompts = {p for p, u in zip(prompts, unsat) if u}
+    assert [sum(p in unsat_prompts for p in batch) for batch in seen] == [2] * len(seen)

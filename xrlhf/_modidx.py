@@ -204,6 +204,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.reward.train_reward': ('reward.html#train_reward', 'xrlhf/reward.py')},
             'xrlhf.rl': { 'xrlhf.rl._generator': ('rl.html#_generator', 'xrlhf/rl.py'),
                           'xrlhf.rl._update': ('rl.html#_update', 'xrlhf/rl.py'),
+                          'xrlhf.rl.draw_batch': ('rl.html#draw_batch', 'xrlhf/rl.py'),
                           'xrlhf.rl.gae': ('rl.html#gae', 'xrlhf/rl.py'),
                           'xrlhf.rl.kl_estimate': ('rl.html#kl_estimate', 'xrlhf/rl.py'),
                           'xrlhf.rl.kl_penalties': ('rl.html#kl_penalties', 'xrlhf/rl.py'),

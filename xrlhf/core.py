@@ -171,6 +171,8 @@ class FinetuneConfig:
     beta_bar: float = setting("weight of the extra KL to pi_0 on satisfactory prompts (no_kl ablation: see finetune)",
                               NON_NEGATIVE)
     steps: int = setting("policy updates", POSITIVE)
+    unsat_share: float = setting("share of every batch drawn from the unsatisfactory prompts (0: uniform draws)",
+                                 UNIT, 0.0)
 
 @dataclass(frozen=True)
 class EvaluateConfig:

@@ -26,14 +26,17 @@ def xrlhf_weights(unsat_mask, beta_bar: float, no_kl: bool = False) -> dict:
 # %% ../nbs/09_finetune.ipynb #fc93753d
 def finetune(pi0, tok, prompts, unsat_mask, reward_fn, ref, beta_bar=0.5, algorithm="remax", critic=None,
              no_kl=False,  # the paper's ablation: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's)
+             unsat_share=0.0,  # share of every batch drawn from the unsatisfactory prompts (0: uniform, the paper's)
              **rl_kw):
     "The XRLHF fine-tune of `pi0` (a copy is returned). Returns (policy, log); a no-op when nothing is unsatisfactory."
     prompts = list(prompts)
     unsat = np.asarray(unsat_mask, bool)
     if len(unsat) != len(prompts): raise ValueError(f"unsat_mask has {len(unsat)} entries for {len(prompts)} prompts")
     if beta_bar < 0: raise ValueError(f"beta_bar must be >= 0, got {beta_bar}")
+    if not 0 <= unsat_share <= 1: raise ValueError(f"unsat_share must be in [0, 1], got {unsat_share}")
     if not unsat.any(): return pi0, pd.DataFrame()
     policy = copy.deepcopy(pi0)
     anchor = copy.deepcopy(pi0)
+    stratified = dict(focus=unsat, focus_share=unsat_share) if unsat_share > 0 else {}
     return train_rl(policy, tok, prompts, reward_fn, algorithm, ref=ref, critic=critic, anchor=anchor,
-                    **xrlhf_weights(unsat, beta_bar, no_kl), **rl_kw)
+                    **xrlhf_weights(unsat, beta_bar, no_kl), **stratified, **rl_kw)

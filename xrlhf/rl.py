@@ -13,7 +13,7 @@ from .models import rollout, response_logprobs, positions_from_mask
 
 # %% auto #0
 __all__ = ['kl_estimate', 'masked_mean', 'whiten', 'kl_penalties', 'token_rewards', 'sample_rollouts', 'remax_returns',
-           'remax_step', 'token_values', 'gae', 'ppo_step', 'train_rl']
+           'remax_step', 'token_values', 'gae', 'ppo_step', 'draw_batch', 'train_rl']
 
 # %% ../nbs/05_rl.ipynb #69fc451f
 def kl_estimate(lp, lp_ref, mask):
@@ -180,6 +180,20 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
                  entropy=masked_mean(entropy.detach(), mask).item())
     return batch, reward, stats
 
+# %% ../nbs/05_rl.ipynb #a0c4c859
+def draw_batch(rng, n, batch_size, focus=None, share=None):
+    """Indices of one batch of `min(batch_size, n)` prompts: uniform without replacement, or `round(share * size)`
+    from the prompts where `focus` is True and the rest from the others (each side topped up when the other runs
+    short)."""
+    size = min(batch_size, n)
+    if focus is None or share is None:
+        return rng.choice(n, size=size, replace=False)
+    focus_index, other_index = np.flatnonzero(focus), np.flatnonzero(~np.asarray(focus, bool))
+    n_other = min(len(other_index), size - min(len(focus_index), int(round(share * size))))
+    n_focus = size - n_other
+    return np.concatenate([rng.choice(focus_index, n_focus, replace=False),
+                           rng.choice(other_index, n_other, replace=False)])
+
 # %% ../nbs/05_rl.ipynb #7a9c739d
 def train_rl(policy, tok, prompts, reward_fn,
              algorithm="remax",  # "remax" or "ppo"
@@ -201,6 +215,7 @@ def train_rl(policy, tok, prompts, reward_fn,
              critic=None,  # PPO's value model (a sequence-classification model)
              w_reward=None, anchor=None, w_anchor=None,  # per-prompt weights and the anchor policy (XRLHF)
              w_kl=None,  # per-prompt weights of the kl_ctl KL to `ref` (None: 1; XRLHF's no_kl: 0 on satisfactory)
+             focus=None, focus_share=None,  # per-prompt bools and the share of every batch drawn from them
              gold_fn=None,  # logged as `gold` when given
              seed=0, desc=None,
              accelerator=None):  # an `accelerate.Accelerator`: the loop runs on each of its processes
@@ -216,6 +231,8 @@ def train_rl(policy, tok, prompts, reward_fn,
     w_kl = np.ones(n, np.float32) if w_kl is None else np.asarray(w_kl, np.float32)
     if len(w_reward) != n or len(w_anchor) != n or len(w_kl) != n:
         raise ValueError(f"weights must have one entry per prompt ({n})")
+    if focus is not None and len(focus) != n:
+        raise ValueError(f"focus must have one entry per prompt ({n})")
     if algorithm == "ppo" and critic is None:
         raise ValueError("PPO needs a critic (e.g. a copy of the reward model)")
     acc = accelerator
@@ -243,7 +260,7 @@ def train_rl(policy, tok, prompts, reward_fn,
     device = next(policy.parameters()).device  # rewards and weights join the policy there (CUDA under a GPU)
     log = []
     for step in progress(range(steps), desc=desc or algorithm):
-        idx = rng.choice(n, size=min(batch_size, n), replace=False)
+        idx = draw_batch(rng, n, batch_size, focus, focus_share)
         batch_prompts = [prompts[i] for i in idx]
         w_r, w_a = torch.as_tensor(w_reward[idx], device=device), torch.as_tensor(w_anchor[idx], device=device)
         w_k = torch.as_tensor(w_kl[idx], device=device)

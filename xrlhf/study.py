@@ -484,7 +484,7 @@ def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algo
     set_seed(seed)
     return finetune_policy(adapt(pi0, asdict(model)), tokenizer, responses.prompt, responses.unsatisfactory.to_numpy(),
                            reward_fn(reward_model, tokenizer), reference,
-                           finetune.beta_bar, algorithm, critic, no_kl=no_kl,
+                           finetune.beta_bar, algorithm, critic, no_kl=no_kl, unsat_share=finetune.unsat_share,
                            gold_fn=make_judge(judge, seed), seed=seed, desc=f"finetune ({algorithm})",
                            accelerator=accelerator, **rl_kwargs(rl, finetune.steps))
 
