@@ -173,6 +173,8 @@ class FinetuneConfig:
     steps: int = setting("policy updates", POSITIVE)
     unsat_share: float = setting("share of every batch drawn from the unsatisfactory prompts (0: uniform draws)",
                                  UNIT, 0.0)
+    replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)
+    replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)
 
 @dataclass(frozen=True)
 class EvaluateConfig:

@@ -180,7 +180,7 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
                  entropy=masked_mean(entropy.detach(), mask).item())
     return batch, reward, stats
 
-# %% ../nbs/05_rl.ipynb #a0c4c859
+# %% ../nbs/05_rl.ipynb #dcd7f32e
 def draw_batch(rng, n, batch_size, focus=None, share=None):
     """Indices of one batch of `min(batch_size, n)` prompts: uniform without replacement, or `round(share * size)`
     from the prompts where `focus` is True and the rest from the others (each side topped up when the other runs
