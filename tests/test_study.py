@@ -138,3 +138,42 @@ def test_a_stage_reruns_when_code_it_runs_changes(quick_study, tmp_path):
     with open(repo/"xrlhf"/"explain.py", "a") as f:
         f.write("\n\nMORE_READINGS = ()\n")
     assert _stale_stages(repo, quick_study) == ["explain", "unlearn", "finetune", "evaluate", "ablations"]
+
+SUBSETS = ("unsat", "sat", "all", "test_unsat", "test_sat", "test_all")
+
+def test_win_rates_on_both_halves_with_replicate_spread(quick_study):
+    "Every win rate comes for the fix half and the held-out test half, each with the replicates' rates and spread."
+    r = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())[RUN]
+    for comp in ("xrlhf_vs_rlhf", "xrlhf_vs_sft", "rlhf_vs_sft"):
+        for sub in SUBSETS:
+            w = r["winrate"][comp][sub]
+            assert set(w) >= {"rate", "ci_low", "ci_high", "n", "replicate_rates", "replicate_sd"}
+        assert r["winrate"][comp]["test_all"]["n"] == r["n_test"]
+        assert r["n_validation"] + r["n_test"] == 60  # [quick] n_validation, split in two halves
+    for name, ablation in r["ablations"].items():
+        assert set(ablation["winrate"]["xrlhf_vs_rlhf"]) == set(SUBSETS), name
+    rep = (quick_study["reports"]/"quick"/"README.md").read_text()
+    assert "test: all" in rep and "test half" in rep
+
+def test_only_the_fix_half_is_explained_and_fine_tuned(quick_study):
+    "The explanation queries are the fix half's unsatisfactory prompts; the test half's are found but never trained on."
+    import pandas as pd
+    run = quick_study["root"]/"dialogue"/"seed0"/"remax"
+    responses = pd.read_parquet(run/"unsatisfactory"/"responses.parquet")
+    unsat = json.loads((run/"unsatisfactory"/"metrics.json").read_text())
+    fix = responses.half == "fix"
+    assert unsat["n_unsat"] == int((responses.unsatisfactory & fix).sum())
+    assert unsat["test_n_unsat"] == int((responses.unsatisfactory & ~fix).sum())
+    assert json.loads((run/"explain"/"metrics.json").read_text())["n_queries"] == unsat["n_unsat"]
+
+def test_replicates_average_the_fine_tunes(quick_study, tmp_path):
+    "`[finetune] replicates = 2`: two fine-tune seeds, two models, win rates averaged with their spread."
+    root = tmp_path/"art"
+    shutil.copytree(quick_study["root"], root)
+    xrlhf("run", "evaluate", "--quick", "--settings", quick_study["settings"], "--root", root, "--reports",
+          tmp_path/"rep", "-p", "finetune.replicates", "2")
+    run = root/"dialogue"/"seed0"/"remax"
+    assert (run/"finetune"/"model").exists() and (run/"finetune"/"model_replicate1").exists()
+    win = json.loads((run/"evaluate"/"metrics.json").read_text())["winrate"]["xrlhf_vs_rlhf"]["all"]
+    assert len(win["replicate_rates"]) == 2
+    assert win["rate"] == pytest.approx(sum(win["replicate_rates"]) / 2)

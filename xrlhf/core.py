@@ -133,7 +133,8 @@ class RLConfig:
     batch_size: int = setting("prompts per update", POSITIVE)
     lr: float = setting("policy learning rate", POSITIVE)
     kl_ctl: float = setting("per-token KL penalty to the reference policy", NON_NEGATIVE)
-    top_p: float = setting("nucleus sampling of rollouts", (lambda v: 0 < v <= 1, "must be in (0, 1]"))
+    top_p: float = setting("the ReMax authors' nucleus sampling, for sampled generation outside training",
+                           (lambda v: 0 < v <= 1, "must be in (0, 1]"))
     temperature: float = setting("sampling temperature of rollouts", POSITIVE)
     max_new_tokens: int = setting("response length cap", POSITIVE)
     reward_clip: float = setting("rewards (ReMax: reward differences) clipped to +-reward_clip", POSITIVE)
@@ -143,6 +144,10 @@ class RLConfig:
     vf_lr_ratio: float = setting("PPO: critic learning rate = lr * vf_lr_ratio", POSITIVE, 5.0)
     gamma: float = setting("PPO: discount of GAE", UNIT, 1.0)
     lam: float = setting("PPO: lambda of GAE", UNIT, 0.95)
+    train_top_p: float = setting("nucleus sampling of the training rollouts (1: the full softmax the log-probabilities "
+                                 "and KL are taken of)", (lambda v: 0 < v <= 1, "must be in (0, 1]"), 1.0)
+    remax_kl: str = setting("ReMax's return: each token's own KL (token, the reference) or the KL to go (to_go)",
+                            one_of("token", "to_go"), "token")
 
 @dataclass(frozen=True)
 class ExplainConfig:
@@ -163,9 +168,13 @@ class UnlearnConfig:
 @dataclass(frozen=True)
 class FinetuneConfig:
     "[finetune]: the XRLHF fine-tune of pi_0 (step 7)."
-    beta_bar: float = setting("weight of the KL to pi_0 on satisfactory prompts (0: the paper's no-KL ablation)",
+    beta_bar: float = setting("weight of the extra KL to pi_0 on satisfactory prompts (no_kl ablation: see finetune)",
                               NON_NEGATIVE)
     steps: int = setting("policy updates", POSITIVE)
+    unsat_share: float = setting("share of every batch drawn from the unsatisfactory prompts (0: uniform draws)",
+                                 UNIT, 0.0)
+    replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)
+    replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)
 
 @dataclass(frozen=True)
 class EvaluateConfig:

@@ -10,7 +10,8 @@ from .core import progress
 from .models import rollout
 
 # %% auto #0
-__all__ = ['win_rate', 'win_rates', 'gold_judge', 'reward_model_judge', 'respond', 'unsatisfactory']
+__all__ = ['win_rate', 'win_rates', 'gold_judge', 'reward_model_judge', 'respond', 'unsatisfactory', 'split_halves',
+           'prompt_subsets', 'mean_over_replicates']
 
 # %% ../nbs/06_evaluate.ipynb #6eb21342
 def win_rate(a, b, n_bootstrap=1000, seed=0) -> dict:
@@ -60,3 +61,34 @@ def unsatisfactory(prompts, resp_rlhf, resp_sft, judge) -> pd.DataFrame:
     score_rlhf, score_sft = judge(prompts, resp_rlhf), judge(prompts, resp_sft)
     return pd.DataFrame(dict(prompt=list(prompts), response_rlhf=list(resp_rlhf), response_sft=list(resp_sft),
                              score_rlhf=score_rlhf, score_sft=score_sft, unsatisfactory=score_rlhf < score_sft))
+
+# %% ../nbs/06_evaluate.ipynb #12fba391
+def split_halves(n: int, seed: int) -> np.ndarray:
+    "Each of `n` validation prompts' half, `fix` (the first ceil(n/2) of a seeded permutation) or `test`."
+    order = np.random.default_rng([seed, 2]).permutation(n)  # its own stream: no other draw of the seed moves
+    halves = np.full(n, "test", dtype=object)
+    halves[order[:(n + 1) // 2]] = "fix"
+    return halves.astype(str)
+
+# %% ../nbs/06_evaluate.ipynb #3b9d0150
+def prompt_subsets(unsat, half, extra: dict | None = None) -> dict:
+    "Named prompt masks: unsat, sat, all on the fix half; test_unsat, test_sat, test_all on the test half; `extra`."
+    unsat = np.asarray(unsat, bool)
+    fix = np.asarray(half) == "fix"
+    test = np.asarray(half) == "test"
+    subsets = dict(unsat=unsat & fix, sat=~unsat & fix, all=fix,
+                   test_unsat=unsat & test, test_sat=~unsat & test, test_all=test)
+    subsets.update(extra or {})
+    return subsets
+
+# %% ../nbs/06_evaluate.ipynb #70dc55c2
+def mean_over_replicates(results: list[dict]) -> dict:
+    "One `win_rate` dict from the replicates' (same prompts): mean rate and bounds, each rate and their spread."
+    if any(result["rate"] is None for result in results):
+        return dict(results[0], replicate_rates=[None] * len(results), replicate_sd=None)
+    rates = np.array([result["rate"] for result in results])
+    mean = dict(rate=float(rates.mean()), ci_low=float(np.mean([result["ci_low"] for result in results])),
+                ci_high=float(np.mean([result["ci_high"] for result in results])),
+                se=float(np.mean([result["se"] for result in results])), n=results[0]["n"])
+    spread = float(rates.std(ddof=1)) if len(rates) > 1 else 0.0
+    return dict(mean, replicate_rates=rates.tolist(), replicate_sd=spread)

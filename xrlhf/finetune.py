@@ -13,21 +13,30 @@ from .rl import train_rl
 __all__ = ['xrlhf_weights', 'finetune']
 
 # %% ../nbs/09_finetune.ipynb #158d1fbe
-def xrlhf_weights(unsat_mask, beta_bar: float):
-    "Per-prompt (reward weight, anchor weight): reward on unsatisfactory prompts, KL to pi_0 on satisfactory ones."
+def xrlhf_weights(unsat_mask, beta_bar: float, no_kl: bool = False) -> dict:
+    """`train_rl`'s per-prompt weights: the reward on unsatisfactory prompts (`w_reward`), the anchor's KL to pi_0
+    weighted `beta_bar` on satisfactory ones (`w_anchor`), and the loop's own `kl_ctl` KL on every prompt (`w_kl`);
+    `no_kl` (the paper's ablation) drops both KL terms on satisfactory prompts."""
     unsat = np.asarray(unsat_mask, bool)
-    return unsat.astype(np.float32), np.where(unsat, 0.0, beta_bar).astype(np.float32)
+    sat_kl = 0.0 if no_kl else 1.0
+    return dict(w_reward=unsat.astype(np.float32),
+                w_anchor=np.where(unsat, 0.0, 0.0 if no_kl else beta_bar).astype(np.float32),
+                w_kl=np.where(unsat, 1.0, sat_kl).astype(np.float32))
 
 # %% ../nbs/09_finetune.ipynb #fc93753d
-def finetune(pi0, tok, prompts, unsat_mask, reward_fn, ref, beta_bar=0.5, algorithm="remax", critic=None, **rl_kw):
+def finetune(pi0, tok, prompts, unsat_mask, reward_fn, ref, beta_bar=0.5, algorithm="remax", critic=None,
+             no_kl=False,  # the paper's ablation: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's)
+             unsat_share=0.0,  # share of every batch drawn from the unsatisfactory prompts (0: uniform, the paper's)
+             **rl_kw):
     "The XRLHF fine-tune of `pi0` (a copy is returned). Returns (policy, log); a no-op when nothing is unsatisfactory."
     prompts = list(prompts)
     unsat = np.asarray(unsat_mask, bool)
     if len(unsat) != len(prompts): raise ValueError(f"unsat_mask has {len(unsat)} entries for {len(prompts)} prompts")
     if beta_bar < 0: raise ValueError(f"beta_bar must be >= 0, got {beta_bar}")
+    if not 0 <= unsat_share <= 1: raise ValueError(f"unsat_share must be in [0, 1], got {unsat_share}")
     if not unsat.any(): return pi0, pd.DataFrame()
-    w_r, w_a = xrlhf_weights(unsat, beta_bar)
     policy = copy.deepcopy(pi0)
     anchor = copy.deepcopy(pi0)
-    return train_rl(policy, tok, prompts, reward_fn, algorithm, ref=ref, critic=critic, w_reward=w_r, anchor=anchor,
-                    w_anchor=w_a, **rl_kw)
+    stratified = dict(focus=unsat, focus_share=unsat_share) if unsat_share > 0 else {}
+    return train_rl(policy, tok, prompts, reward_fn, algorithm, ref=ref, critic=critic, anchor=anchor,
+                    **xrlhf_weights(unsat, beta_bar, no_kl), **stratified, **rl_kw)

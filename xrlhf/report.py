@@ -67,6 +67,9 @@ def collect_run(root, task, algorithm, seed) -> dict:
         planted_regions=unsat and unsat["planted_regions"], unlearn=unlearned,
         explain_seconds=explained and explained["seconds"], n_unsatisfactory=unsat and unsat["n_unsat"],
         n_validation=unsat and unsat["n"],
+        test_unsatisfactory_fraction=unsat and unsat.get("test_unsatisfactory_fraction"),
+        n_test_unsatisfactory=unsat and unsat.get("test_n_unsat"), n_test=unsat and unsat.get("test_n"),
+        replicates=evaluated and evaluated.get("replicates", 1),
         provenance=dict(git_sha=provenance.get("git_sha"), packages=provenance.get("packages"), seed=seed,
                         torch_threads=provenance.get("torch_threads"), settings_hash=provenance.get("settings_hash"),
                         wall_seconds=wall_seconds),
@@ -74,10 +77,15 @@ def collect_run(root, task, algorithm, seed) -> dict:
 
 # %% ../nbs/12_report.ipynb #b5c6e336
 def percent_with_interval(win) -> str:
-    "A win rate as `rate [low, high] (n=N)` in percent, or n/a."
+    """A win rate as `rate [low, high] (n=N)` in percent, or n/a; over several fine-tune replicates the rate is their
+    mean and `± sd (R=...)` their spread."""
     if not win or win.get("rate") is None:
         return "n/a"
-    return f"{100 * win['rate']:.1f} [{100 * win['ci_low']:.1f}, {100 * win['ci_high']:.1f}] (n={win['n']})"
+    text = f"{100 * win['rate']:.1f} [{100 * win['ci_low']:.1f}, {100 * win['ci_high']:.1f}] (n={win['n']})"
+    replicate_rates = win.get("replicate_rates") or []
+    if len(replicate_rates) > 1:
+        text += f" ± {100 * win['replicate_sd']:.1f} (R={len(replicate_rates)})"
+    return text
 
 def number(x, percent=False, digits=3) -> str:
     "A number for a table cell (percent if asked), or n/a."
@@ -88,8 +96,8 @@ def number(x, percent=False, digits=3) -> str:
 def headline_table(metrics: dict) -> str:
     "The paper's headline: XRLHF against RLHF and SFT, per run."
     rows = ["| run | unsat. fraction | XRLHF vs RLHF (unsat) | XRLHF vs RLHF (all) | XRLHF vs SFT (all) | "
-            "RLHF vs SFT (all) | SFT-win gain (pts) |",
-            "|---|---|---|---|---|---|---|"]
+            "RLHF vs SFT (all) | SFT-win gain (pts) | test half: XRLHF vs RLHF (unsat) | (all) |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for run, result in metrics.items():
         winrate = result["winrate"] or {}
         gain = None
@@ -100,18 +108,21 @@ def headline_table(metrics: dict) -> str:
                  percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("all")),
                  percent_with_interval(winrate.get("xrlhf_vs_sft", {}).get("all")),
                  percent_with_interval(winrate.get("rlhf_vs_sft", {}).get("all")),
-                 "n/a" if gain is None else f"{gain:+.1f}"]
+                 "n/a" if gain is None else f"{gain:+.1f}",
+                 percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("test_unsat")),
+                 percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("test_all"))]
         rows.append("| " + " | ".join(cells) + " |")
     rows.append(f"| *paper* | *{PAPER['unsatisfactory_fraction']}* | *{PAPER['xrlhf_vs_rlhf_unsat']}* | "
-                f"*{PAPER['xrlhf_vs_rlhf_all']}* | | | *{PAPER['sft_gain']}* |")
+                f"*{PAPER['xrlhf_vs_rlhf_all']}* | | | *{PAPER['sft_gain']}* | | |")
     return "\n".join(rows)
 
 COMPARISONS = ("xrlhf_vs_rlhf", "xrlhf_vs_sft", "rlhf_vs_sft")
-SUBSETS = ("unsat", "sat", "all")
+SUBSETS = ("unsat", "sat", "all", "test_unsat", "test_sat", "test_all")  # the fix half, then the held-out test half
 
 def subset_table(metrics: dict) -> str:
-    "Every comparison on every prompt subset, per run."
-    rows = ["| run | comparison | unsat | sat | all |", "|---|---|---|---|---|"]
+    "Every comparison on every prompt subset, per run: the fix half and the held-out test half side by side."
+    rows = ["| run | comparison | unsat | sat | all | test: unsat | test: sat | test: all |",
+            "|---|---|---|---|---|---|---|---|"]
     for run, result in metrics.items():
         for comparison in COMPARISONS:
             win = (result["winrate"] or {}).get(comparison, {})
@@ -121,17 +132,18 @@ def subset_table(metrics: dict) -> str:
 
 def ablation_table(metrics: dict) -> str:
     "XRLHF and each ablation against RLHF (each subset) and SFT (all prompts), per run."
-    rows = ["| run | variant | vs RLHF (unsat) | vs RLHF (sat) | vs RLHF (all) | vs SFT (all) |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| run | variant | vs RLHF (unsat) | vs RLHF (sat) | vs RLHF (all) | vs RLHF (test: unsat) | "
+            "vs RLHF (test: sat) | vs RLHF (test: all) | vs SFT (all) |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for run, result in metrics.items():
         variants = {"xrlhf": dict(winrate=result["winrate"])} if result["winrate"] else {}
         variants.update(result["ablations"])
         for name, variant in variants.items():
             if "winrate" not in variant:
-                rows.append(f"| {run} | {name} | skipped: {variant.get('skipped', '?')} | | | |")
+                rows.append(f"| {run} | {name} | skipped: {variant.get('skipped', '?')} | | | | | | |")
                 continue
             vs_rlhf = variant["winrate"]["xrlhf_vs_rlhf"]
-            cells = [percent_with_interval(vs_rlhf[s]) for s in SUBSETS]
+            cells = [percent_with_interval(vs_rlhf.get(s)) for s in SUBSETS]
             cells.append(percent_with_interval(variant["winrate"]["xrlhf_vs_sft"]["all"]))
             rows.append(f"| {run} | {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
@@ -192,7 +204,8 @@ def winrate_figure(metrics: dict, out: Path) -> str | None:
     rows = [dict(run=run, comparison=comparison, subset=subset, rate=win[comparison][subset]["rate"],
                  low=win[comparison][subset]["ci_low"], high=win[comparison][subset]["ci_high"])
             for run, result in metrics.items() if (win := result["winrate"])
-            for comparison in ("xrlhf_vs_rlhf", "xrlhf_vs_sft") for subset in SUBSETS if win[comparison][subset]["n"]]
+            for comparison in ("xrlhf_vs_rlhf", "xrlhf_vs_sft") for subset in SUBSETS
+            if win[comparison].get(subset, {}).get("n")]
     if not rows:
         return None
     table = pd.DataFrame(rows)
@@ -207,7 +220,7 @@ def winrate_figure(metrics: dict, out: Path) -> str | None:
             ax.errorbar(x, points.rate, yerr=[points.rate - points.low, points.high - points.rate], fmt="o", ms=3,
                         capsize=2, color=palette[j], label=run)
         ax.axhline(0.5, c="gray", lw=0.8, ls="--")
-        ax.set_xticks([0, 1, 2], list(SUBSETS))
+        ax.set_xticks(range(len(SUBSETS)), list(SUBSETS), rotation=30)
         ax.set_title(comparison)
         ax.set_ylabel("win rate")
     axes[1].legend(fontsize=6, ncol=2, loc="lower right")
@@ -283,7 +296,13 @@ def figures(metrics: dict, root, out: Path, runs) -> list[str]:
     return [name for name in made if name]
 
 # %% ../nbs/12_report.ipynb #897fd0b2
-_ABLATION_PROSE = ("`no_kl`: beta_bar = 0 (the paper's ablation); `unlearn_only`: RLHF re-run from pi_sft against the "
+_HALVES_PROSE = ("The validation prompts are split by seed into a fix half (unsatisfactory set, explanation, "
+                 "unlearning and fine-tune: the paper's protocol) and a test half that nothing trains on, whose "
+                 "unsatisfactory prompts are found by the same rule: `unsat`, `sat`, `all` are the fix half, "
+                 "`test: ...` the test half. With `[finetune] replicates` > 1 a rate is the mean over fine-tune "
+                 "seeds and `± sd (R=...)` their spread.")
+_ABLATION_PROSE = ("`no_kl`: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's; the paper's ablation); "
+                  "`unlearn_only`: RLHF re-run from pi_sft against the "
                   "unlearned reward; `finetune_only`: the fine-tune against the original reward; `random_set` / "
                   "`knn_set`: unlearn a random / kNN set of the same size; `retrain_oracle`: reward model retrained "
                   "without the set; `npo` / `retain`: bounded unlearning.")
@@ -346,7 +365,7 @@ def build_report(settings: Settings, root, out, quick=False) -> dict:
               "are 95% bootstrap intervals over prompts; the paper's reported ranges (real data, 1-7B models) are in "
               "italics for orientation only: " + where, "",
               "## Headline: XRLHF against RLHF and SFT", "", headline_table(metrics), "",
-              "## Win rates by prompt subset", "", subset_table(metrics), "",
+              "## Win rates by prompt subset", "", _HALVES_PROSE, "", subset_table(metrics), "",
               "## Ablations", "", _ABLATION_PROSE, "", ablation_table(metrics), "",
               "## Attribution against the planted causes", "",
               "Precision and recall of the union of selected sets over all unsatisfactory prompts against the planted "

@@ -12,7 +12,8 @@ from .core import set_seed, progress
 from .models import rollout, response_logprobs, positions_from_mask
 
 # %% auto #0
-__all__ = ['kl_estimate', 'masked_mean', 'whiten', 'token_rewards', 'remax_step', 'token_values', 'gae', 'ppo_step', 'train_rl']
+__all__ = ['kl_estimate', 'masked_mean', 'whiten', 'kl_penalties', 'token_rewards', 'sample_rollouts', 'remax_returns',
+           'remax_step', 'token_values', 'gae', 'ppo_step', 'draw_batch', 'train_rl']
 
 # %% ../nbs/05_rl.ipynb #69fc451f
 def kl_estimate(lp, lp_ref, mask):
@@ -25,11 +26,13 @@ def masked_mean(x, mask):
     "Mean of `x` over the positions where `mask` is 1 (0 for an empty mask)."
     return (x * mask).sum() / mask.sum().clamp(min=1)
 
-def whiten(x, mask, eps=1e-8):
-    "`x` shifted and scaled to mean 0 and variance 1 over the masked positions; 0 elsewhere."
-    mean = masked_mean(x, mask)
-    variance = masked_mean((x - mean) ** 2, mask)
-    return (x - mean) * torch.rsqrt(variance + eps) * mask
+def whiten(x, mask, eps=1e-8, shift_mask=None):
+    """`x` scaled to variance 1 over the masked positions (0 elsewhere), after its mean over `shift_mask` (default
+    `mask`) is taken off the positions of `shift_mask`; the others are only scaled."""
+    shift_mask = mask if shift_mask is None else shift_mask
+    centred = x - masked_mean(x, shift_mask) * shift_mask
+    variance = masked_mean(centred ** 2, mask)
+    return centred * torch.rsqrt(variance + eps) * mask
 
 # %% ../nbs/05_rl.ipynb #e02019cc
 def _update(loss, model, opt, acc=None):
@@ -51,23 +54,43 @@ def _generator(model, acc=None):
     return unwrap_model_for_generation(model, acc)
 
 # %% ../nbs/05_rl.ipynb #1e11e63b
-def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
-    "Per-token rewards (B, T): KL penalties on every response token, the sequence reward (B,) on the last one."
-    rewards = -kl_ctl * (lp - lp_ref)
+def kl_penalties(lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
+    "Per-token KL rewards (B, T): `-kl_ctl * log(pi / pi_ref)` (a number or (B,) weights), and the anchor's."
+    kl_weight = torch.as_tensor(kl_ctl, dtype=lp.dtype, device=lp.device)
+    if kl_weight.dim() == 1:
+        kl_weight = kl_weight[:, None]  # one weight per response
+    rewards = -kl_weight * (lp - lp_ref)
     if lp_anchor is not None:
         rewards = rewards - w_anchor[:, None] * (lp - lp_anchor)
-    rewards = rewards * mask
+    return rewards * mask
+
+def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
+    "Per-token rewards (B, T): KL penalties on every response token, the sequence reward (B,) on the last one."
+    rewards = kl_penalties(lp, lp_ref, mask, kl_ctl, lp_anchor, w_anchor)
     last = (mask.sum(-1) - 1).clamp(min=0).long()  # (B,) position of each response's last real token
-    rewards[torch.arange(len(rewards)), last] += seq_reward
+    rewards[torch.arange(len(rewards), device=rewards.device), last] += seq_reward.to(rewards.device)
     return rewards
 
 # %% ../nbs/05_rl.ipynb #bfe38187
-def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None):
-    "One ReMax update on `prompts` (through accelerator `acc` if given); returns the batch, its rewards and stats."
+def sample_rollouts(policy, tok, prompts, cfg):
+    "The training rollouts: responses sampled with `cfg`'s nucleus and temperature (train_rl's `top_p`)."
+    return rollout(policy, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+
+def remax_returns(advantage, kl_rewards, mask, to_go=False):
+    """ReMax's per-token returns (B, T): the advantage (B,) on every response token plus the KL rewards, each
+    token's own (the reference) or, with `to_go`, summed over the token and all later ones."""
+    if to_go:
+        kl_rewards = kl_rewards.flip(-1).cumsum(-1).flip(-1)
+    return (kl_rewards + advantage[:, None]) * mask
+
+def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None, w_k=None):
+    """One ReMax update on `prompts` (through accelerator `acc` if given; `w_k` scales `kl_ctl` per prompt);
+    returns the batch, its rewards and stats."""
     with _generator(policy, acc) as gen:
-        batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
+        batch = sample_rollouts(gen, tok, prompts, cfg)
         greedy = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
-    reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32)  # (B,) each
+    device = batch["query"].device  # the policy's: every tensor of the update lives there
+    reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32, device=device)  # (B,)
                              for texts in (batch["texts"], greedy["texts"]))
     advantage = w_r * (reward - reward_greedy).clamp(-cfg["reward_clip"], cfg["reward_clip"])  # (B,)
     mask = batch["response_mask"].float()  # (B, T)
@@ -75,8 +98,9 @@ def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None,
         lp_ref = response_logprobs(ref, batch)
         lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
     lp, entropy = response_logprobs(policy, batch, return_entropy=True)  # (B, T) each
-    rewards = token_rewards(advantage, lp.detach(), lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)
-    returns = rewards.flip(-1).cumsum(-1).flip(-1)  # (B, T) rewards to go
+    kl_weight = cfg["kl_ctl"] if w_k is None else cfg["kl_ctl"] * w_k  # a number or (B,)
+    kl_rewards = kl_penalties(lp.detach(), lp_ref, mask, kl_weight, lp_anchor, w_a)  # (B, T)
+    returns = remax_returns(advantage, kl_rewards, mask, cfg.get("remax_kl", "token") == "to_go")  # (B, T)
     loss = -masked_mean(lp * returns, mask)
     _update(loss, policy, opt, acc)
     kl = kl_estimate(lp.detach(), lp_ref, mask).mean().item()
@@ -105,9 +129,9 @@ def gae(rewards, values, mask, gamma=1.0, lam=0.95):
     "Generalised advantage estimates and returns, both (B, T), over right-padded response tokens."
     B, T = rewards.shape
     advantages = torch.zeros_like(rewards)  # (B, T)
-    next_advantage = torch.zeros(B)  # (B,) A_{t+1}, carried backwards
+    next_advantage = rewards.new_zeros(B)  # (B,) A_{t+1}, carried backwards, on the rewards' device
     for t in reversed(range(T)):
-        next_value = values[:, t + 1] * mask[:, t + 1] if t + 1 < T else torch.zeros(B)  # (B,) V_{t+1}, 0 past the end
+        next_value = values[:, t + 1] * mask[:, t + 1] if t + 1 < T else rewards.new_zeros(B)  # (B,) V_{t+1}
         delta = rewards[:, t] + gamma * next_value - values[:, t]  # (B,) TD error
         continues = mask[:, t + 1] if t + 1 < T else 0  # (B,) 0 where the response ends at t
         next_advantage = (delta + gamma * lam * next_advantage * continues) * mask[:, t]
@@ -116,22 +140,29 @@ def gae(rewards, values, mask, gamma=1.0, lam=0.95):
 
 # %% ../nbs/05_rl.ipynb #c173b1ee
 def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, critic=None, vopt=None,
-             acc=None):
-    """One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given);
-    returns the batch, rewards and stats."""
+             acc=None, w_k=None):
+    """One PPO rollout and `ppo_epochs` clipped updates of policy and critic (through accelerator `acc` if given;
+    `w_k` scales `kl_ctl` per prompt); returns the batch, rewards and stats."""
     with _generator(policy, acc) as gen:
-        batch = rollout(gen, tok, prompts, cfg["max_new_tokens"], top_p=cfg["top_p"], temperature=cfg["temperature"])
-    reward = torch.as_tensor(reward_fn(prompts, batch["texts"]), dtype=torch.float32)  # (B,)
+        batch = sample_rollouts(gen, tok, prompts, cfg)
+    device = batch["query"].device
+    reward = torch.as_tensor(reward_fn(prompts, batch["texts"]), dtype=torch.float32, device=device)  # (B,)
     mask = batch["response_mask"].float()  # (B, T)
     with torch.no_grad():
         lp_old = response_logprobs(policy, batch)  # (B, T)
         lp_ref = response_logprobs(ref, batch)
         lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
-        values_old = token_values(critic, batch)  # (B, T)
+        # A prompt that carries no reward (XRLHF's satisfactory ones, w_r = 0) has no baseline to learn: its return
+        # is its KL rewards alone, 0 while pi = pi_0. A critic's value there (initialised from the reward model)
+        # would turn into an advantage of -V, and the whitening's mean shift into another push, both away from
+        # pi_0 exactly where the anchor should hold. So those prompts take V = 0, no mean shift and no value loss.
+        has_reward = (w_r > 0).to(mask.dtype)[:, None] * mask  # (B, T)
+        values_old = token_values(critic, batch) * has_reward  # (B, T)
         clipped_reward = w_r * reward.clamp(-cfg["reward_clip"], cfg["reward_clip"])
-        rewards = token_rewards(clipped_reward, lp_old, lp_ref, mask, cfg["kl_ctl"], lp_anchor, w_a)
+        kl_weight = cfg["kl_ctl"] if w_k is None else cfg["kl_ctl"] * w_k  # a number or (B,)
+        rewards = token_rewards(clipped_reward, lp_old, lp_ref, mask, kl_weight, lp_anchor, w_a)
         advantages, returns = gae(rewards, values_old, mask, cfg["gamma"], cfg["lam"])
-        advantages = whiten(advantages, mask)
+        advantages = whiten(advantages, mask, shift_mask=has_reward)
     ratio_low, ratio_high = 1 - cfg["cliprange"], 1 + cfg["cliprange"]
     value_clip = cfg["cliprange_value"]
     for _ in range(cfg["ppo_epochs"]):
@@ -140,14 +171,28 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
         unclipped, clipped = -advantages * ratio, -advantages * ratio.clamp(ratio_low, ratio_high)
         policy_loss = masked_mean(torch.max(unclipped, clipped), mask)
         _update(policy_loss, policy, opt, acc)
-        values = token_values(critic, batch)
+        values = token_values(critic, batch) * has_reward
         values_clipped = values_old + (values - values_old).clamp(-value_clip, value_clip)
-        value_loss = 0.5 * masked_mean(torch.max((values - returns) ** 2, (values_clipped - returns) ** 2), mask)
+        value_loss = 0.5 * masked_mean(torch.max((values - returns) ** 2, (values_clipped - returns) ** 2), has_reward)
         _update(value_loss, critic, vopt, acc)
     kl = kl_estimate(lp_old, lp_ref, mask).mean().item()
     stats = dict(loss=policy_loss.item(), value_loss=value_loss.item(), kl=kl,
                  entropy=masked_mean(entropy.detach(), mask).item())
     return batch, reward, stats
+
+# %% ../nbs/05_rl.ipynb #dcd7f32e
+def draw_batch(rng, n, batch_size, focus=None, share=None):
+    """Indices of one batch of `min(batch_size, n)` prompts: uniform without replacement, or `round(share * size)`
+    from the prompts where `focus` is True and the rest from the others (each side topped up when the other runs
+    short)."""
+    size = min(batch_size, n)
+    if focus is None or share is None:
+        return rng.choice(n, size=size, replace=False)
+    focus_index, other_index = np.flatnonzero(focus), np.flatnonzero(~np.asarray(focus, bool))
+    n_other = min(len(other_index), size - min(len(focus_index), int(round(share * size))))
+    n_focus = size - n_other
+    return np.concatenate([rng.choice(focus_index, n_focus, replace=False),
+                           rng.choice(other_index, n_other, replace=False)])
 
 # %% ../nbs/05_rl.ipynb #7a9c739d
 def train_rl(policy, tok, prompts, reward_fn,
@@ -156,7 +201,9 @@ def train_rl(policy, tok, prompts, reward_fn,
              batch_size=16,  # prompts per update and process
              lr=1e-4,  # the policy's AdamW learning rate
              kl_ctl=0.05,  # weight of the per-token KL to `ref`
-             top_p=0.9, temperature=1.0, max_new_tokens=32,  # sampling of the responses
+             top_p=1.0,  # nucleus of the rollouts: 1 samples the softmax whose log-probabilities are trained
+             temperature=1.0, max_new_tokens=32,  # sampling of the responses
+             remax_kl="token",  # ReMax: each token's own KL in its return ("token", the reference) or "to_go"
              reward_clip=5.0,  # the sequence reward (PPO) or the ReMax advantage is clipped to +-reward_clip
              ppo_epochs=2,  # PPO: passes over each rollout
              cliprange=0.2,  # PPO: the policy ratio is clipped to [1 - cliprange, 1 + cliprange]
@@ -167,6 +214,8 @@ def train_rl(policy, tok, prompts, reward_fn,
              ref=None,  # the KL reference; None: a frozen copy of `policy`
              critic=None,  # PPO's value model (a sequence-classification model)
              w_reward=None, anchor=None, w_anchor=None,  # per-prompt weights and the anchor policy (XRLHF)
+             w_kl=None,  # per-prompt weights of the kl_ctl KL to `ref` (None: 1; XRLHF's no_kl: 0 on satisfactory)
+             focus=None, focus_share=None,  # per-prompt bools and the share of every batch drawn from them
              gold_fn=None,  # logged as `gold` when given
              seed=0, desc=None,
              accelerator=None):  # an `accelerate.Accelerator`: the loop runs on each of its processes
@@ -179,8 +228,11 @@ def train_rl(policy, tok, prompts, reward_fn,
     if n == 0: raise ValueError("train_rl: no prompts")
     w_reward = np.ones(n, np.float32) if w_reward is None else np.asarray(w_reward, np.float32)
     w_anchor = np.zeros(n, np.float32) if w_anchor is None else np.asarray(w_anchor, np.float32)
-    if len(w_reward) != n or len(w_anchor) != n:
+    w_kl = np.ones(n, np.float32) if w_kl is None else np.asarray(w_kl, np.float32)
+    if len(w_reward) != n or len(w_anchor) != n or len(w_kl) != n:
         raise ValueError(f"weights must have one entry per prompt ({n})")
+    if focus is not None and len(focus) != n:
+        raise ValueError(f"focus must have one entry per prompt ({n})")
     if algorithm == "ppo" and critic is None:
         raise ValueError("PPO needs a critic (e.g. a copy of the reward model)")
     acc = accelerator
@@ -192,7 +244,7 @@ def train_rl(policy, tok, prompts, reward_fn,
         if frozen is not None: frozen.eval().requires_grad_(False)
     cfg = dict(max_new_tokens=max_new_tokens, top_p=top_p, temperature=temperature, reward_clip=reward_clip,
                kl_ctl=kl_ctl, ppo_epochs=ppo_epochs, cliprange=cliprange, cliprange_value=cliprange_value,
-               gamma=gamma, lam=lam)
+               gamma=gamma, lam=lam, remax_kl=remax_kl)
     if getattr(policy, "is_gradient_checkpointing", False):  # the reentrant kind would give no gradients here
         policy.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
@@ -205,18 +257,20 @@ def train_rl(policy, tok, prompts, reward_fn,
         if critic is not None:
             critic, vopt = acc.prepare(critic, vopt)
     policy.train()
+    device = next(policy.parameters()).device  # rewards and weights join the policy there (CUDA under a GPU)
     log = []
     for step in progress(range(steps), desc=desc or algorithm):
-        idx = rng.choice(n, size=min(batch_size, n), replace=False)
+        idx = draw_batch(rng, n, batch_size, focus, focus_share)
         batch_prompts = [prompts[i] for i in idx]
-        w_r, w_a = torch.as_tensor(w_reward[idx]), torch.as_tensor(w_anchor[idx])
+        w_r, w_a = torch.as_tensor(w_reward[idx], device=device), torch.as_tensor(w_anchor[idx], device=device)
+        w_k = torch.as_tensor(w_kl[idx], device=device)
         started = time.perf_counter()
         if algorithm == "remax":
             batch, reward, stats = remax_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
-                                              acc)
+                                              acc, w_k)
         else:
             batch, reward, stats = ppo_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
-                                            critic, vopt, acc)
+                                            critic, vopt, acc, w_k)
         stats.update(step=step, seconds=time.perf_counter() - started, reward=reward.mean().item(),
                      reward_weighted=(reward * w_r).sum().item() / max(w_r.sum().item(), 1e-8),
                      length=batch["response_mask"].sum(-1).float().mean().item(),

@@ -20,7 +20,8 @@ from .models import (build_tokenizer, build_policy, build_reward_model, save_mod
 from .sft import sft as sft_train
 from .reward import train_reward, accuracy, rewards, features, check_phi, head
 from .rl import train_rl
-from .evaluate import win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory
+from .evaluate import (win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory, split_halves,
+                            prompt_subsets, mean_over_replicates)
 from .explain import explain as explain_queries, attribution, probe_attribution
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn as unlearn_reward_model, unlearn_report
@@ -32,8 +33,9 @@ __all__ = ['SPLITS', 'READING', 'EXPLAINERS', 'ABLATION_SETS', 'DERIVED_SETTINGS
            'pref_rates', 'rl_kwargs', 'reward_fn', 'data_source', 'tokenizer_texts', 'no_truth', 'run_data',
            'real_data', 'run_sft', 'new_reward_model', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'planted_regions',
            'run_unsatisfactory', 'run_probes', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
-           'unlearned_reward_model', 'reward_drop', 'run_unlearn', 'finetuned_policy', 'run_finetune',
-           'policy_winrates', 'run_evaluate', 'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
+           'unlearned_reward_model', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
+           'finetuned_policy', 'run_finetune', 'policy_winrates', 'run_evaluate', 'replicate_mean', 'run_ablations',
+           'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -50,9 +52,15 @@ def load_tokenizer_of(data_dir: Path):
     "The tokenizer the data stage trained (or the pretrained preset's)."
     return load_tokenizer(Path(data_dir)/"tokenizer")
 
-def load_responses(unsatisfactory_dir: Path, only_unsatisfactory=False) -> pd.DataFrame:
-    "The validation prompts with pi_0's and pi_sft's greedy responses, their judge scores and the unsatisfactory flag."
+def load_responses(unsatisfactory_dir: Path, only_unsatisfactory=False, half: str | None = "fix") -> pd.DataFrame:
+    """The validation prompts with pi_0's and pi_sft's greedy responses, their judge scores, the unsatisfactory flag
+    and their half: only the `fix` half by default (what explanation, unlearning and fine-tune may see), `test` or
+    None (both, for evaluation)."""
     responses = pd.read_parquet(Path(unsatisfactory_dir)/"responses.parquet")
+    if "half" not in responses:  # an artifact from before the split: all of it was the fix set
+        responses["half"] = "fix"
+    if half is not None:
+        responses = responses[responses.half == half].reset_index(drop=True)
     if only_unsatisfactory:
         responses = responses[responses.unsatisfactory].reset_index(drop=True)
     return responses
@@ -93,10 +101,11 @@ def pref_rates(pref, subsets: dict, **bootstrap) -> dict:
 
 def rl_kwargs(rl: RLConfig, steps: int | None = None) -> dict:
     "`train_rl`'s keyword arguments from `[rl]` (`steps` replaced, for the fine-tune)."
-    return dict(steps=steps or rl.steps, batch_size=rl.batch_size, lr=rl.lr, kl_ctl=rl.kl_ctl, top_p=rl.top_p,
+    # the loops sample with train_top_p: their log-probabilities and KL are of the full softmax
+    return dict(steps=steps or rl.steps, batch_size=rl.batch_size, lr=rl.lr, kl_ctl=rl.kl_ctl, top_p=rl.train_top_p,
                 temperature=rl.temperature, max_new_tokens=rl.max_new_tokens, reward_clip=rl.reward_clip,
                 ppo_epochs=rl.ppo_epochs, cliprange=rl.cliprange, cliprange_value=rl.cliprange_value,
-                vf_lr_ratio=rl.vf_lr_ratio, gamma=rl.gamma, lam=rl.lam)
+                vf_lr_ratio=rl.vf_lr_ratio, gamma=rl.gamma, lam=rl.lam, remax_kl=rl.remax_kl)
 
 def reward_fn(reward_model, tokenizer):
     "The reward model as the RL loops call it: `(prompts, responses) -> rewards`."
@@ -270,7 +279,8 @@ def planted_regions(task: str, seed: int, flaws: list[str], prompts: list[str], 
 
 def run_unsatisfactory(out: Path, data_dir: Path, sft_dir: Path, rlhf_dir: Path, task: str, seed: int, rl: RLConfig,
                        world: WorldConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
-    "Step 4: greedy responses of pi_0 and pi_sft on validation, judged; the unsatisfactory set and its planted regions."
+    """Step 4: greedy responses of pi_0 and pi_sft on validation, judged; the unsatisfactory set and its planted
+    regions, on the fix half (metrics as before) and the held-out test half (`test_` metrics)."""
     splits = load_data(data_dir)
     tokenizer = load_tokenizer_of(data_dir)
     device = get_device()
@@ -284,17 +294,27 @@ def run_unsatisfactory(out: Path, data_dir: Path, sft_dir: Path, rlhf_dir: Path,
     bootstrap = dict(n_bootstrap=evaluate.n_bootstrap, seed=seed)
     if pairwise is None:
         responses = unsatisfactory(prompts, response_rlhf, response_sft, make_judge(judge, seed))
-        rlhf_vs_sft = win_rate(responses.score_rlhf, responses.score_sft, **bootstrap)
     else:  # a pairwise judge: score_rlhf is its preference for pi_0's response, score_sft the complement
         pref = pairwise(prompts, response_rlhf, response_sft, judge_stats)
         responses = pd.DataFrame(dict(prompt=prompts, response_rlhf=response_rlhf, response_sft=response_sft,
                                       score_rlhf=pref, score_sft=1 - pref, unsatisfactory=pref < 0.5))
-        rlhf_vs_sft = pref_rates(responses.score_rlhf, dict(all=np.ones(len(prompts), bool)), **bootstrap)["all"]
+    responses["half"] = split_halves(len(prompts), seed)
+    halves = dict(all=(responses.half == "fix").to_numpy(), test_all=(responses.half == "test").to_numpy())
+    if pairwise is None:
+        rlhf_vs_sft = win_rates(responses.score_rlhf, responses.score_sft, halves, **bootstrap)
+    else:
+        rlhf_vs_sft = pref_rates(responses.score_rlhf, halves, **bootstrap)
     unsat = responses.unsatisfactory.to_numpy()
-    # real data has no planted regions to take shares of
-    regions = planted_regions(task, seed, world.flaws, prompts, unsat) if has_truth(data_dir) else None
-    metrics = dict(unsatisfactory_fraction=float(unsat.mean()), n_unsat=int(unsat.sum()), n=len(unsat),
-                   rlhf_vs_sft=rlhf_vs_sft, planted_regions=regions)
+    metrics = {}
+    for prefix, in_half in (("", halves["all"]), ("test_", halves["test_all"])):
+        unsat_in_half = unsat[in_half]
+        # real data has no planted regions to take shares of
+        regions = None
+        if has_truth(data_dir):
+            regions = planted_regions(task, seed, world.flaws, list(np.array(prompts)[in_half]), unsat_in_half)
+        metrics.update({f"{prefix}unsatisfactory_fraction": float(unsat_in_half.mean()),
+                        f"{prefix}n_unsat": int(unsat_in_half.sum()), f"{prefix}n": int(in_half.sum()),
+                        f"{prefix}rlhf_vs_sft": rlhf_vs_sft[prefix + "all"], f"{prefix}planted_regions": regions})
     if pairwise is not None:
         metrics["llm_judge"] = judge_summary(judge_stats)
     responses.to_parquet(out/"responses.parquet")
@@ -471,20 +491,33 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     write_json(out/"rewards.json", reward_distributions)
     return report
 
+def replicate_seed(seed: int, replicate: int) -> int:
+    "The training seed of fine-tune replicate `replicate` of study seed `seed` (replicate 0: the seed itself)."
+    return seed + 1000 * replicate
+
+def replicate_dirs(finetune_dir: Path) -> list[Path]:
+    "The model folders of a fine-tune artifact's replicates, replicate 0 (`model`) first."
+    return [Path(finetune_dir)/"model", *sorted(Path(finetune_dir).glob("model_replicate*"),
+                                                   key=lambda path: int(path.name.split("replicate")[-1]))]
+
 def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algorithm: str, seed: int,
                      finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, judge: str,
-                     beta_bar: float | None = None, accelerator=None):
-    "Step 7: `pi0` fine-tuned by the XRLHF objective against `reward_model` (`beta_bar`: `[finetune]`'s unless given)."
+                     no_kl: bool = False, accelerator=None, replicate: int = 0):
+    """Step 7: `pi0` fine-tuned by the XRLHF objective against `reward_model` on the fix half's prompts `responses`
+    (`no_kl`: the paper's ablation; `replicate` r trains with seed `replicate_seed(seed, r)`)."""
     # The loop's per-token KL reference is the policy the fine-tune starts from (pi_0), as DeepSpeed-Chat
     # does when its actor is initialised from pi_0: with pi_sft there, the satisfactory prompts (which
     # carry no reward term) would be pulled back towards pi_sft, undoing RLHF where it went right.
     reference = copy.deepcopy(pi0)
     critic = adapt(copy.deepcopy(reward_model), asdict(model), "reward") if algorithm == "ppo" else None
-    set_seed(seed)
+    if (responses.half != "fix").any():
+        raise ValueError("finetuned_policy: responses hold test-half prompts; the fine-tune may see the fix half only")
+    training_seed = replicate_seed(seed, replicate)
+    set_seed(training_seed)
     return finetune_policy(adapt(pi0, asdict(model)), tokenizer, responses.prompt, responses.unsatisfactory.to_numpy(),
                            reward_fn(reward_model, tokenizer), reference,
-                           finetune.beta_bar if beta_bar is None else beta_bar, algorithm, critic,
-                           gold_fn=make_judge(judge, seed), seed=seed, desc=f"finetune ({algorithm})",
+                           finetune.beta_bar, algorithm, critic, no_kl=no_kl, unsat_share=finetune.unsat_share,
+                           gold_fn=make_judge(judge, seed), seed=training_seed, desc=f"finetune ({algorithm})",
                            accelerator=accelerator, **rl_kwargs(rl, finetune.steps))
 
 def run_finetune(out: Path, data_dir: Path, rlhf_dir: Path, unlearn_dir: Path, unsatisfactory_dir: Path, algorithm: str,
@@ -493,21 +526,26 @@ def run_finetune(out: Path, data_dir: Path, rlhf_dir: Path, unlearn_dir: Path, u
     "Step 7: pi_0 fine-tuned against the unlearned reward model, on the unsatisfactory prompts, anchored elsewhere."
     tokenizer = load_tokenizer_of(data_dir)
     unlearned = load_reward_model(Path(unlearn_dir)/"model")
-    pi0 = load_policy(Path(rlhf_dir)/"model", get_device())
-    policy, log = finetuned_policy(pi0, tokenizer, load_responses(unsatisfactory_dir), unlearned, algorithm, seed,
-                                   finetune, rl, model, judge, accelerator=accelerator)
-    save_model(policy, tokenizer, out/"model")
+    logs = []
+    for replicate in range(finetune.replicates):
+        pi0 = load_policy(Path(rlhf_dir)/"model", get_device())
+        policy, log = finetuned_policy(pi0, tokenizer, load_responses(unsatisfactory_dir), unlearned, algorithm, seed,
+                                       finetune, rl, model, judge, accelerator=accelerator, replicate=replicate)
+        save_model(policy, tokenizer, out/("model" if replicate == 0 else f"model_replicate{replicate}"))
+        logs.append(log.assign(replicate=replicate))
+    log = pd.concat(logs, ignore_index=True)
     log.to_parquet(out/"log.parquet")
     return log
 
 # %% ../nbs/10_study.ipynb #6deaf2bf
 def policy_winrates(policy, tokenizer, responses: pd.DataFrame, max_new_tokens: int, n_bootstrap: int, judge: str,
-                    seed: int, root: Path) -> dict:
-    "A policy's greedy responses judged against the stored RLHF and SFT ones, on the unsat, sat and all prompts."
+                    seed: int, root: Path, subsets: dict | None = None) -> dict:
+    """A policy's greedy responses judged against the stored RLHF and SFT ones (both halves of `responses`), on each
+    named prompt mask of `subsets` (default `prompt_subsets`: unsat, sat, all of the fix half; test_ of the other)."""
     policy_responses = respond(policy, tokenizer, responses.prompt, max_new_tokens=max_new_tokens,
                                desc="respond (xrlhf)")
-    unsat = responses.unsatisfactory.to_numpy()
-    subsets = dict(unsat=unsat, sat=~unsat, all=np.ones(len(unsat), bool))
+    if subsets is None:
+        subsets = prompt_subsets(responses.unsatisfactory.to_numpy(), responses.half.to_numpy())
     bootstrap = dict(n_bootstrap=n_bootstrap, seed=seed)
     pairwise = pairwise_judge(judge, root)
     if pairwise is not None:  # preferences, not scores: mean_score is each policy's mean preference in its comparisons
@@ -532,16 +570,32 @@ def policy_winrates(policy, tokenizer, responses: pd.DataFrame, max_new_tokens: 
 
 def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_dir: Path, seed: int, rl: RLConfig,
                  evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
-    "Step 8: XRLHF's policy against RLHF's and SFT's, by win rate on every prompt subset."
-    policy = load_policy(Path(finetune_dir)/"model", get_device())
-    responses = load_responses(unsatisfactory_dir)
-    metrics = policy_winrates(policy, load_tokenizer_of(data_dir), responses, rl.max_new_tokens, evaluate.n_bootstrap,
-                              judge, seed, root)
-    judged = pd.DataFrame(dict(prompt=responses.prompt, response_xrlhf=metrics.pop("responses"),
-                               score_xrlhf=metrics.pop("scores")))
-    judged.to_parquet(out/"responses.parquet")
+    """Step 8: XRLHF's policy against RLHF's and SFT's, by win rate on every prompt subset of both halves, averaged
+    over the fine-tune's replicates (with their spread)."""
+    responses = load_responses(unsatisfactory_dir, half=None)
+    tokenizer = load_tokenizer_of(data_dir)
+    results, judged = [], []
+    for replicate, model_dir in enumerate(replicate_dirs(finetune_dir)):
+        result = policy_winrates(load_policy(model_dir, get_device()), tokenizer, responses, rl.max_new_tokens,
+                                 evaluate.n_bootstrap, judge, seed, root)
+        judged.append(pd.DataFrame(dict(prompt=responses.prompt, half=responses.half, replicate=replicate,
+                                        response_xrlhf=result.pop("responses"), score_xrlhf=result.pop("scores"))))
+        results.append(result)
+    metrics = replicate_mean(results)
+    # replicate 0's rows first, in the unsatisfactory artifact's order: row i is prompt i there
+    pd.concat(judged, ignore_index=True).to_parquet(out/"responses.parquet")
     write_json(out/"metrics.json", metrics)
     return metrics
+
+def replicate_mean(results: list[dict]) -> dict:
+    "`policy_winrates` results of the replicates as one: win rates by `mean_over_replicates`, mean scores averaged."
+    first = results[0]
+    winrate = {comparison: {subset: mean_over_replicates([result["winrate"][comparison][subset] for result in results])
+                            for subset in subsets}
+               for comparison, subsets in first["winrate"].items()}
+    mean_score = {policy: float(np.mean([result["mean_score"][policy] for result in results]))
+                  for policy in first["mean_score"]}
+    return dict(first, winrate=winrate, mean_score=mean_score, replicates=len(results))
 
 # %% ../nbs/10_study.ipynb #fc62c615
 ABLATION_SETS = dict(random_set=("random", None), knn_set=("knn", None), retrain_oracle=("explained", "retrain"),
@@ -569,29 +623,34 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
     rng = np.random.default_rng(seed)
     random_set = sorted(rng.choice(len(splits["reward"]), size=n_forget, replace=False).tolist()) if n_forget else []
     forget_sets = dict(explained=explained, knn=knn, random=random_set)
-    responses = load_responses(unsatisfactory_dir)
+    responses = load_responses(unsatisfactory_dir)  # the fix half: what the fine-tunes see
+    both_halves = load_responses(unsatisfactory_dir, half=None)  # what they are judged on
 
-    def fine_tuned(against, beta_bar=None):
-        "A fresh copy of pi_0 fine-tuned against reward model `against`."
-        pi0 = load_policy(Path(rlhf_dir)/"model", device)
-        return finetuned_policy(pi0, tokenizer, responses, against, algorithm, seed, finetune, rl, model, judge,
-                                beta_bar)[0]
+    def fine_tuned(against, no_kl=False):
+        "Fresh copies of pi_0 fine-tuned against reward model `against`, one per replicate."
+        return [finetuned_policy(load_policy(Path(rlhf_dir)/"model", device), tokenizer, responses, against, algorithm,
+                                 seed, finetune, rl, model, judge, no_kl, replicate=replicate)[0]
+                for replicate in range(finetune.replicates)]
 
     results = {}
     for name in ablations.names:
         t0 = time.time()
         drop = None
         if name == "no_kl":
-            policy = fine_tuned(unlearned, beta_bar=0.0)
+            policies = fine_tuned(unlearned, no_kl=True)
         elif name == "finetune_only":
-            policy = fine_tuned(reward_model)
+            policies = fine_tuned(reward_model)
         elif name == "unlearn_only":  # RLHF re-run from pi_sft against the unlearned reward
-            reference = load_policy(Path(sft_dir)/"model", device)
-            start = adapt(load_policy(Path(sft_dir)/"model", device), asdict(model))
-            set_seed(seed)
-            critic = adapt(copy.deepcopy(unlearned), asdict(model), "reward") if algorithm == "ppo" else None
-            policy, _ = train_rl(start, tokenizer, splits["rl"].prompt, reward_fn(unlearned, tokenizer), algorithm,
-                                 ref=reference, critic=critic, seed=seed, desc="unlearn_only", **rl_kwargs(rl))
+            policies = []
+            for replicate in range(finetune.replicates):
+                reference = load_policy(Path(sft_dir)/"model", device)
+                start = adapt(load_policy(Path(sft_dir)/"model", device), asdict(model))
+                set_seed(replicate_seed(seed, replicate))
+                critic = adapt(copy.deepcopy(unlearned), asdict(model), "reward") if algorithm == "ppo" else None
+                policy, _ = train_rl(start, tokenizer, splits["rl"].prompt, reward_fn(unlearned, tokenizer), algorithm,
+                                     ref=reference, critic=critic, seed=replicate_seed(seed, replicate),
+                                     desc="unlearn_only", **rl_kwargs(rl))
+                policies.append(policy)
         elif name in ABLATION_SETS:
             which, method = ABLATION_SETS[name]
             forget_index = forget_sets[which]
@@ -600,12 +659,13 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
                 continue
             removed, _ = unlearned_reward_model(reward_model, tokenizer, splits["reward"], forget_index,
                                                 method or unlearn.method, unlearn, reward, model, seed, sft_dir)
-            policy = fine_tuned(removed)
+            policies = fine_tuned(removed)
             drop = reward_drop(reward_model, removed, tokenizer, responses)
         else:
             raise ValueError(f"[ablations] names: unknown ablation {name!r}; known: {', '.join(ABLATION_NAMES)}")
-        result = policy_winrates(policy, tokenizer, responses, rl.max_new_tokens, evaluate.n_bootstrap, judge, seed,
-                                 root)
+        judged = [policy_winrates(policy, tokenizer, both_halves, rl.max_new_tokens, evaluate.n_bootstrap, judge, seed,
+                                  root) for policy in policies]
+        result = replicate_mean(judged)
         result.pop("responses")
         result.pop("scores")
         result["seconds"] = round(time.time() - t0, 1)
