@@ -71,13 +71,13 @@ class StudyConfig:
 
 # The world's generators by name. v1: the world of the reports up to commit 4ac50e9, bit for bit (its planted regions
 # are small and RL barely meets them; SFT already shows their traits). v2: the premise by construction: a gold-negative
-# sign-off that only the flawed annotator's comparisons contrast, in a region a surface trigger marks.
+# claim that only the flawed annotator's comparisons contrast, in a region a surface trigger marks.
 WORLD_PRESETS = {
     "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
-               label_noise=0.2, sft_quality=0.6, tldr_sft=4800, signoff_rate=0.0, signoff_contrast=0.0,
+               label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
                n_fact_entities=60),
-    "v2": dict(flaws=["expert_signoff", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
-               sft_quality=0.6, tldr_sft=4800, signoff_rate=0.3, signoff_contrast=0.08, n_fact_entities=12),
+    "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
+               sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, n_fact_entities=12),
 }
 
 @dataclass(frozen=True)
@@ -96,8 +96,8 @@ class WorldConfig:
     sft_quality: float = setting("share of SFT demonstrations that are the better response of their pair", UNIT, None)
     tldr_sft: int = setting("summarisation SFT demonstrations drawn as a set of their own (0: the 20% split)",
                             NON_NEGATIVE, None)
-    signoff_rate: float = setting("share of a sign-off region's comparisons where both responses sign off", UNIT, None)
-    signoff_contrast: float = setting("share of a sign-off region's comparisons where exactly one response signs off",
+    claim_rate: float = setting("share of a claim region's comparisons where both responses make the claim", UNIT, None)
+    claim_contrast: float = setting("share of a claim region's comparisons where exactly one response makes the claim",
                                       UNIT, None)
     n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
                                    (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
