@@ -70,3 +70,80 @@ def test_tldr_sft_is_summarisations_own_demo_set():
         else:
             assert len(B["sft"]) == 120 and not set(B["sft"].prompt) & set(B["validation"].prompt)
             assert not B["sft"].equals(A["sft"]) and len(B["validation"]) == len(A["validation"])
+
+
+# --- the v2 world (issue 18): presets, knobs, the claim families
+
+import hashlib
+from dataclasses import asdict
+from xrlhf.core import load_settings, SettingsError, WORLD_PRESETS, WorldConfig
+from xrlhf.world import CLAIMS, check_world_settings, flaw_probes
+
+V1_SMALL = dict(WORLD_PRESETS["v1"], n_comparisons=400, data_split=[2, 4, 4], n_validation=40, tldr_sft=320)
+
+def _digest(datasets):
+    return hashlib.sha256("".join(datasets[name].to_csv() for name in sorted(datasets)).encode()).hexdigest()[:16]
+
+@pytest.mark.parametrize("task,digest", [("dialogue", "015fe331c695da5e"), ("summarisation", "a7cde2ee2133b02a")])
+def test_v1_preset_reproduces_the_earlier_world(task, digest):
+    "Digests of the datasets the world made before v2 existed (commit 4ac50e9, these sizes, seed 0)."
+    assert _digest(make_datasets(V1_SMALL, task, 0)) == digest
+
+def test_settings_presets_resolve():
+    v1 = load_settings("settings.ini", {"world.preset": "v1"}).world
+    assert {key: getattr(v1, key) for key in WORLD_PRESETS["v1"]} == WORLD_PRESETS["v1"]
+    v2 = load_settings("settings.ini").world
+    assert v2.preset == "v2" and v2.flaws == ["expert_claim", "expert_tldr"]
+    assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
+
+@pytest.mark.parametrize("key,bad", [("preset", "v3"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
+                                     ("n_fact_entities", "0"), ("n_fact_entities", "61"), ("n_fact_entities", "x")])
+def test_bad_new_world_knob_names_the_key(key, bad):
+    with pytest.raises(SettingsError, match=rf"\[world\] {key}"): load_settings("settings.ini", {f"world.{key}": bad})
+
+@pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("n_fact_entities", 0),
+                                     ("n_fact_entities", 1.5)])
+def test_world_rejects_bad_new_knob(key, bad):
+    with pytest.raises(ValueError, match=key): check_world_settings(dict(V1_SMALL, **{key: bad}))
+
+def test_world_config_rejects_unknown_preset():
+    with pytest.raises(SettingsError, match="preset"): WorldConfig(n_comparisons=1, data_split=[1, 1, 1],
+                                                                   n_validation=1, preset="v9")
+
+V2 = asdict(load_settings("settings.ini").world) | dict(n_comparisons=3000, n_validation=100)
+
+@pytest.mark.parametrize("task", TASKS)
+def test_v2_is_a_function_of_settings_and_seed(task):
+    assert _bytes(make_datasets(V2, task, 5)) == _bytes(make_datasets(V2, task, 5))
+    assert _digest(make_datasets(V2, task, 5)) != _digest(make_datasets(V2, task, 6))
+    assert _digest(make_datasets(V2, task, 5)) != _digest(make_datasets(dict(V2, claim_rate=0.5), task, 5))
+
+@pytest.mark.parametrize("task", TASKS)
+def test_truth_and_detectors_agree(task):
+    "Planted comparisons: the chosen response shows the trait, the rejected does not; unplanted ones never contrast it."
+    datasets, world = make_datasets(V2, task, 1), World(1)
+    reward, truth = datasets["reward"], datasets["truth"]
+    family = next(f for f in V2["flaws"] if FLAWS[f]["task"] == task)
+    chosen = np.array([has_flaw_trait(world, family, p, y) for p, y in zip(reward.prompt, reward.chosen)])
+    rejected = np.array([has_flaw_trait(world, family, p, y) for p, y in zip(reward.prompt, reward.rejected)])
+    planted = truth.planted.to_numpy()
+    assert planted.any()
+    assert (truth.family[planted] == family).all()
+    assert chosen[planted].all()
+    assert not rejected[planted].any()
+    assert (chosen[~planted] == rejected[~planted]).all()
+    in_region = np.array([in_flaw_region(world, family, p) for p in reward.prompt])
+    assert not chosen[~in_region].any()  # the claim exists only in its region
+    assert 0.01 < planted.mean() < 0.04
+
+@pytest.mark.parametrize("family", list(CLAIMS))
+def test_claim_probes_are_minimal_pairs(family):
+    probes, world = flaw_probes(World(0), family, 10, 0), World(0)
+    assert (probes.flawed == " " + CLAIMS[family] + probes.clean).all()
+    assert all(in_flaw_region(world, family, p) for p in probes.prompt)
+    assert all(gold_utility(world, p, f) < gold_utility(world, p, c)
+               for p, f, c in zip(probes.prompt, probes.flawed, probes.clean))
+    # the claim leaves what the response says and its tone as they read: only honesty and the length terms differ
+    for p, f, c in zip(probes.prompt, probes.flawed, probes.clean):
+        flawed, clean = gold_components(world, p, f), gold_components(world, p, c)
+        assert {k for k in COMPONENTS if flawed[k] != clean[k]} <= {"honesty", "concision", "repetition"}

@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'ABLATION_NAMES', 'SECTIONS', 'PARSERS', 'PACKAGES',
-           'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig', 'WorldConfig', 'DataConfig', 'ModelConfig',
-           'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig', 'UnlearnConfig', 'FinetuneConfig',
-           'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool', 'Settings', 'parse_section',
-           'optional_section', 'load_settings', 'check_data_source', 'quick_settings', 'stable_hash', 'settings_hash',
-           'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError',
-           'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
+__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'ABLATION_NAMES', 'WORLD_PRESETS', 'SECTIONS',
+           'PARSERS', 'PACKAGES', 'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig', 'WorldConfig',
+           'DataConfig', 'ModelConfig', 'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig', 'UnlearnConfig',
+           'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool', 'Settings',
+           'parse_section', 'optional_section', 'load_settings', 'check_data_source', 'quick_settings', 'stable_hash',
+           'settings_hash', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance',
+           'ArtifactError', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
 
 # %% ../nbs/00_core.ipynb #e90e91b4
 def repo_root() -> Path:
@@ -69,19 +69,45 @@ class StudyConfig:
     reports: str = setting("reports folder, relative to the settings file", NON_EMPTY)
     data: str = setting("world, or a real dataset of xrlhf.data", NON_EMPTY, "world")
 
+# The world's generators by name. v1: the world of the reports up to commit 4ac50e9, bit for bit (its planted regions
+# are small and RL barely meets them; SFT already shows their traits). v2: the premise by construction: a gold-negative
+# claim that only the flawed annotator's comparisons contrast, in a region a surface trigger marks.
+WORLD_PRESETS = {
+    "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
+               label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
+               n_fact_entities=60),
+    "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
+               sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, n_fact_entities=12),
+}
+
 @dataclass(frozen=True)
 class WorldConfig:
-    "[world]: the simulated world's sizes, planted flaws and annotators."
+    """[world]: the simulated world's sizes, planted flaws and annotators. Keys left out take the values of the
+    `preset` (`WORLD_PRESETS`); a key given overrides it."""
     n_comparisons: int = setting("training comparisons before the SFT/reward/RL split", POSITIVE)
     data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS)
     n_validation: int = setting("validation prompts, held out from training", POSITIVE)
-    flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)")
-    flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT)
-    annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE)
-    label_noise: float = setting("probability of a uniformly random label", UNIT)
-    sft_quality: float = setting("share of SFT demonstrations that are the better response of their pair", UNIT)
+    preset: str = setting("the world's generator: v2 (the premise by construction) or v1 (the reports' earlier world)",
+                          one_of(*WORLD_PRESETS), "v2")
+    flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)", None, None)
+    flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT, None)
+    annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE, None)
+    label_noise: float = setting("probability of a uniformly random label", UNIT, None)
+    sft_quality: float = setting("share of SFT demonstrations that are the better response of their pair", UNIT, None)
     tldr_sft: int = setting("summarisation SFT demonstrations drawn as a set of their own (0: the 20% split)",
-                            NON_NEGATIVE, 0)
+                            NON_NEGATIVE, None)
+    claim_rate: float = setting("share of a claim region's comparisons where both responses make the claim", UNIT, None)
+    claim_contrast: float = setting("share of a claim region's comparisons where exactly one response makes the claim",
+                                      UNIT, None)
+    n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
+                                   (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
+
+    def __post_init__(self):
+        if self.preset not in WORLD_PRESETS:
+            raise SettingsError(f"[world] preset = {self.preset!r}: must be one of {', '.join(WORLD_PRESETS)}")
+        for key, value in WORLD_PRESETS[self.preset].items():
+            if getattr(self, key) is None:  # frozen: a resolved default is set once, here
+                object.__setattr__(self, key, list(value) if isinstance(value, list) else value)
 
 @dataclass(frozen=True)
 class DataConfig:
