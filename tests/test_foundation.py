@@ -13,7 +13,7 @@ def test_settings_load():
 
 @pytest.mark.parametrize("sec,key,val,msg", [
     ("world", "n_validation", "-5", "[world] n_validation"),
-    ("world", "flaw_rate", "1.5", "[world] flaw_rate"),
+    ("world", "data_split", "1, 2", "[world] data_split"),
     ("rl", "steps", "many", "[rl] steps"),
     ("study", "algorithms", "dpo", "[study] algorithms"),
     ("explain", "reading", "magic", "[explain] reading"),

@@ -93,7 +93,7 @@ def execute_notebooks(sources, out_dir, workers: int = 2, cwd=None, root=None, c
         return dict(pool.map(run, sources))
 
 # %% ../nbs/13_docs.ipynb #3472105f
-MODULES = ("core", "world", "data", "models", "sft", "reward", "rl", "evaluate", "explain", "unlearn", "finetune",
+MODULES = ("core", "world", "premise", "data", "models", "sft", "reward", "rl", "evaluate", "explain", "unlearn", "finetune",
            "study", "pipeline", "stats", "report", "bench", "docs", "judges", "launch")
 
 # %% ../nbs/13_docs.ipynb #9826609d
