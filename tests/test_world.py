@@ -92,7 +92,7 @@ def test_v1_preset_reproduces_the_earlier_world(task, digest):
 def test_settings_presets_resolve():
     v1 = load_settings("settings.ini", {"world.preset": "v1"}).world
     assert {key: getattr(v1, key) for key in WORLD_PRESETS["v1"]} == WORLD_PRESETS["v1"]
-    v2 = load_settings("settings.ini").world
+    v2 = load_settings("settings.ini", {"world.preset": "v2"}).world
     assert v2.preset == "v2" and v2.flaws == ["expert_claim", "expert_tldr"]
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
@@ -110,7 +110,7 @@ def test_world_config_rejects_unknown_preset():
     with pytest.raises(SettingsError, match="preset"): WorldConfig(n_comparisons=1, data_split=[1, 1, 1],
                                                                    n_validation=1, preset="v9")
 
-V2 = asdict(load_settings("settings.ini").world) | dict(n_comparisons=3000, n_validation=100)
+V2 = asdict(load_settings("settings.ini", {"world.preset": "v2"}).world) | dict(n_comparisons=3000, n_validation=100)
 
 @pytest.mark.parametrize("task", TASKS)
 def test_v2_is_a_function_of_settings_and_seed(task):
