@@ -454,6 +454,7 @@ def stage_output(path, key: str, stage: str, params: dict | None = None, seed=No
     """Yield a temporary folder; on success write the manifest into it last and rename it to `path` atomically.
     `started` is when the stage began (its compute, not just this write), for the manifest's `wall_seconds`."""
     path = Path(path)
+    created = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
@@ -471,6 +472,9 @@ def stage_output(path, key: str, stage: str, params: dict | None = None, seed=No
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in created:  # deepest first: a failed stage leaves no folder it made behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
 
 def write_json(path, obj):

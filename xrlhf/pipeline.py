@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_pipeline.ipynb #523bf94d
 from __future__ import annotations
-import argparse, ast, contextlib, dataclasses, dis, hashlib, importlib.util, inspect, json, os, sys, tempfile, time
+import argparse, ast, contextlib, dataclasses, dis, functools, hashlib, importlib.util, inspect, json, os, sys
+import tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import (repo_root, load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output,
@@ -13,10 +14,10 @@ from .study import STAGES, Stage, stage_dir
 
 # %% auto #0
 __all__ = ['KERNEL', 'library_imports', 'module_file', 'module_closure', 'code_objects', 'referred_names', 'plain',
-           'reached_code', 'code_key', 'key_value', 'stage_keys', 'stage_key', 'StageRun', 'scratch_folder',
-           'load_study', 'open_stage', 'StageFailed', 'ensure_kernel', 'warm_kernel', 'fresh_namespace',
-           'executed_notebook', 'run_stage', 'run_chain', 'reproduce', 'check_sync', 'provenance_of', 'main',
-           'run_command', 'cli']
+           'reached_code', 'code_key', 'cached_code_key', 'key_value', 'stage_keys', 'stage_key', 'StageRun',
+           'scratch_folder', 'load_study', 'open_stage', 'StageFailed', 'ensure_kernel', 'warm_kernel',
+           'fresh_namespace', 'executed_notebook', 'run_stage', 'run_chain', 'reproduce', 'check_sync', 'provenance_of',
+           'main', 'run_command', 'cli']
 
 # %% ../nbs/11_pipeline.ipynb #947cd8f7
 def library_imports(path: Path) -> set[str]:
@@ -121,6 +122,14 @@ def reached_code(run) -> tuple[dict, set]:
 
 def code_key(stage: str) -> str:
     "Hash of the code stage `stage` runs: the sources `reached_code` finds, and its stage notebook."
+    notebook = repo_root()/"nbs"/"stages"/f"{stage}.ipynb"
+    files = [notebook, *sorted(module_file("xrlhf.core").parent.glob("*.py"))]
+    # every stage's key is checked for every run, so unchanged files are not read and hashed again
+    return cached_code_key(stage, tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files))
+
+@functools.lru_cache(maxsize=None)
+def cached_code_key(stage: str, file_states: tuple) -> str:
+    "`code_key` of `stage` while the library's and the notebook's files are as `file_states` says."
     sources, files = reached_code(STAGES[stage].run)
     notebook = repo_root()/"nbs"/"stages"/f"{stage}.ipynb"
     digest = hashlib.sha256(notebook.read_bytes())
