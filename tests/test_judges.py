@@ -204,14 +204,17 @@ def test_study_with_an_llm_judge(quick_study, server, tmp_path, monkeypatch):
         return np.where(la < lb, 1.0, np.where(la > lb, 0.0, 0.5))
     U = pd.read_parquet(seed/"unsatisfactory"/"responses.parquet"); mu = json.loads((seed/"unsatisfactory"/"metrics.json").read_text())
     want = pref(U.response_rlhf, U.response_sft)
-    assert np.allclose(U.score_rlhf, want) and (U.unsatisfactory == (want < 0.5)).all() and mu["unsatisfactory_fraction"] == (want < 0.5).mean()
+    fix = (U.half == "fix").to_numpy()  # the unsatisfactory set and the headline subsets are the fix half's
+    assert np.allclose(U.score_rlhf, want) and (U.unsatisfactory == (want < 0.5)).all()
+    assert mu["unsatisfactory_fraction"] == (want[fix] < 0.5).mean()
     assert mu["llm_judge"]["pairs"] == len(U) and mu["llm_judge"]["judgments"] == 2 * len(U)
     assert 0 < mu["llm_judge"]["requests"] <= 2 * len(U)  # identical messages (a == b in both orders) are asked once
     E = pd.read_parquet(seed/"evaluate"/"responses.parquet"); me = json.loads((seed/"evaluate"/"metrics.json").read_text())
-    assert np.isclose(me["winrate"]["xrlhf_vs_rlhf"]["all"]["rate"], pref(E.response_xrlhf, U.response_rlhf).mean())
-    assert np.isclose(me["winrate"]["xrlhf_vs_sft"]["all"]["rate"], pref(E.response_xrlhf, U.response_sft).mean())
-    ws = me["winrate"]["rlhf_vs_sft"]["unsat"]; assert ws["n"] == (want < 0.5).sum()  # the subset is the one the rule implies
-    if ws["n"]: assert np.isclose(ws["rate"], want[want < 0.5].mean())
+    assert np.isclose(me["winrate"]["xrlhf_vs_rlhf"]["all"]["rate"], pref(E.response_xrlhf, U.response_rlhf)[fix].mean())
+    assert np.isclose(me["winrate"]["xrlhf_vs_sft"]["all"]["rate"], pref(E.response_xrlhf, U.response_sft)[fix].mean())
+    ws = me["winrate"]["rlhf_vs_sft"]["unsat"]
+    assert ws["n"] == (want[fix] < 0.5).sum()  # the subset is the one the rule implies
+    if ws["n"]: assert np.isclose(ws["rate"], want[fix][want[fix] < 0.5].mean())
     assert me["llm_judge"]["pairs"] == 2 * len(U) and (root/"llm_judge.jsonl").exists()
     assert st["n"] == mu["llm_judge"]["requests"] + me["llm_judge"]["requests"]  # the server saw every request the summaries count
     n = st["n"]; run("--force")   # every judgment is in the cache: the rerun sends nothing and gives the same metrics
