@@ -155,6 +155,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'xrlhf.pipeline.StageRun': ('pipeline.html#stagerun', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.StageRun.arguments': ('pipeline.html#stagerun.arguments', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.StageRun.execute': ('pipeline.html#stagerun.execute', 'xrlhf/pipeline.py'),
+                                'xrlhf.pipeline.add_stage_arguments': ('pipeline.html#add_stage_arguments', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.cached_code_key': ('pipeline.html#cached_code_key', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.check_sync': ('pipeline.html#check_sync', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.cli': ('pipeline.html#cli', 'xrlhf/pipeline.py'),

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, inspect, os, sys
 from .core import SettingsError, ArtifactError
-from .pipeline import open_stage
+from .pipeline import add_stage_arguments, open_stage
 from .study import STAGES
 
 # %% auto #0
@@ -52,16 +52,7 @@ def main(argv=None) -> int:
     "python -m xrlhf.launch STAGE [--task T] [--algorithm A] [--seed S] [--settings F] [--quick] [--root R] [-p k v]"
     parser = argparse.ArgumentParser(prog="python -m xrlhf.launch",
                                      description="Run one xrlhf stage (under `accelerate launch` for one GPU or many)")
-    parser.add_argument("stage", choices=list(STAGES))
-    parser.add_argument("--task", default="dialogue")
-    parser.add_argument("--algorithm", default="remax")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--settings", default="settings.ini")
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--root")
-    parser.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("SECTION.KEY", "VALUE"),
-                        help="override a setting, e.g. -p rl.lr 1e-4 (repeatable)")
-    args = parser.parse_args(argv)
+    args = add_stage_arguments(parser).parse_args(argv)
     try:
         launch(args.stage, args.task, args.algorithm, args.seed, args.settings, args.quick, args.root, dict(args.param))
     except (SettingsError, ArtifactError, ValueError, FileNotFoundError, OSError, RuntimeError) as e:

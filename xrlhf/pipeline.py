@@ -17,7 +17,7 @@ __all__ = ['KERNEL', 'library_imports', 'module_file', 'module_closure', 'code_o
            'reached_code', 'code_key', 'cached_code_key', 'key_value', 'stage_keys', 'stage_key', 'StageRun',
            'scratch_folder', 'load_study', 'open_stage', 'StageFailed', 'ensure_kernel', 'warm_kernel',
            'fresh_namespace', 'executed_notebook', 'run_stage', 'run_chain', 'reproduce', 'check_sync', 'provenance_of',
-           'main', 'run_command', 'cli']
+           'add_stage_arguments', 'main', 'run_command', 'cli']
 
 # %% ../nbs/11_pipeline.ipynb #947cd8f7
 def library_imports(path: Path) -> set[str]:
@@ -429,6 +429,19 @@ def provenance_of(path) -> dict:
                 inputs=manifest["inputs"], wall_seconds=manifest["wall_seconds"], **manifest["provenance"])
 
 # %% ../nbs/11_pipeline.ipynb #7305f570
+def add_stage_arguments(parser):
+    "The arguments that name one stage run, shared by `xrlhf run` and `python -m xrlhf.launch`."
+    parser.add_argument("stage", choices=list(STAGES))
+    parser.add_argument("--task", default="dialogue")
+    parser.add_argument("--algorithm", default="remax")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--settings", default="settings.ini")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--root")
+    parser.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("SECTION.KEY", "VALUE"),
+                        help="override a setting, e.g. -p rl.lr 1e-4 (repeatable)")
+    return parser
+
 def main(argv=None):
     "The `xrlhf` command: reproduce, run, check, provenance, bench, readme, docs."
     parser = argparse.ArgumentParser(prog="xrlhf", description="Explainable RLHF study kit")
@@ -443,17 +456,9 @@ def main(argv=None):
     reproduce_cmd.add_argument("--cold", action="store_true",
                                help="a fresh kernel per stage (default: one warm kernel)")
     reproduce_cmd.add_argument("-p", "--param", **override)
-    run_cmd = commands.add_parser("run", help="run one stage (and any stale stage before it)")
-    run_cmd.add_argument("stage", choices=list(STAGES))
-    run_cmd.add_argument("--task", default="dialogue")
-    run_cmd.add_argument("--algorithm", default="remax")
-    run_cmd.add_argument("--seed", type=int, default=0)
-    run_cmd.add_argument("--settings", default="settings.ini")
-    run_cmd.add_argument("--quick", action="store_true")
-    run_cmd.add_argument("--root")
+    run_cmd = add_stage_arguments(commands.add_parser("run", help="run one stage (and any stale stage before it)"))
     run_cmd.add_argument("--reports")
     run_cmd.add_argument("--force", action="store_true", help="rerun even if fresh")
-    run_cmd.add_argument("-p", "--param", **override)
     commands.add_parser("check", help="notebooks clean and library in sync")
     provenance_cmd = commands.add_parser("provenance",
                                          help="print the provenance of an artifact folder or metrics.json#run")
