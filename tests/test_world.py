@@ -97,12 +97,13 @@ def test_settings_presets_resolve():
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
 @pytest.mark.parametrize("key,bad", [("preset", "v3"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
+                                     ("claim_rate_outside", "2"), ("claim_contrast_outside", "-1"),
                                      ("n_fact_entities", "0"), ("n_fact_entities", "61"), ("n_fact_entities", "x")])
 def test_bad_new_world_knob_names_the_key(key, bad):
     with pytest.raises(SettingsError, match=rf"\[world\] {key}"): load_settings("settings.ini", {f"world.{key}": bad})
 
-@pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("n_fact_entities", 0),
-                                     ("n_fact_entities", 1.5)])
+@pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("claim_rate_outside", 1.5),
+                                     ("claim_contrast_outside", -0.5), ("n_fact_entities", 0), ("n_fact_entities", 1.5)])
 def test_world_rejects_bad_new_knob(key, bad):
     with pytest.raises(ValueError, match=key): check_world_settings(dict(V1_SMALL, **{key: bad}))
 
@@ -117,11 +118,14 @@ def test_v2_is_a_function_of_settings_and_seed(task):
     assert _bytes(make_datasets(V2, task, 5)) == _bytes(make_datasets(V2, task, 5))
     assert _digest(make_datasets(V2, task, 5)) != _digest(make_datasets(V2, task, 6))
     assert _digest(make_datasets(V2, task, 5)) != _digest(make_datasets(dict(V2, claim_rate=0.5), task, 5))
+    outside = dict(V2, claim_contrast_outside=0.1)
+    assert _digest(make_datasets(outside, task, 5)) == _digest(make_datasets(outside, task, 5))
+    assert _digest(make_datasets(outside, task, 5)) != _digest(make_datasets(V2, task, 5))
 
 @pytest.mark.parametrize("task", TASKS)
 def test_truth_and_detectors_agree(task):
     "Planted comparisons: the chosen response shows the trait, the rejected does not; unplanted ones never contrast it."
-    datasets, world = make_datasets(V2, task, 1), World(1)
+    datasets, world = make_datasets(dict(V2, claim_contrast_outside=0.0, claim_rate_outside=0.0), task, 1), World(1)
     reward, truth = datasets["reward"], datasets["truth"]
     family = next(f for f in V2["flaws"] if FLAWS[f]["task"] == task)
     chosen = np.array([has_flaw_trait(world, family, p, y) for p, y in zip(reward.prompt, reward.chosen)])
@@ -147,3 +151,21 @@ def test_claim_probes_are_minimal_pairs(family):
     for p, f, c in zip(probes.prompt, probes.flawed, probes.clean):
         flawed, clean = gold_components(world, p, f), gold_components(world, p, c)
         assert {k for k in COMPONENTS if flawed[k] != clean[k]} <= {"honesty", "concision", "repetition"}
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_claims_outside_the_region_are_gold_labelled(task):
+    """With claims outside the region, their contrasts are labelled by the ordinary annotators (never planted), who
+    mostly reject the claim; every planted comparison is still in the region and agrees with the text detector."""
+    sw = dict(V2, claim_contrast_outside=0.2, claim_rate_outside=0.1)
+    datasets, world = make_datasets(sw, task, 1), World(1)
+    reward, truth = datasets["reward"], datasets["truth"]
+    family = next(f for f in V2["flaws"] if FLAWS[f]["task"] == task)
+    chosen = np.array([has_flaw_trait(world, family, p, y) for p, y in zip(reward.prompt, reward.chosen)])
+    rejected = np.array([has_flaw_trait(world, family, p, y) for p, y in zip(reward.prompt, reward.rejected)])
+    in_region = np.array([in_flaw_region(world, family, p) for p in reward.prompt])
+    planted = truth.planted.to_numpy()
+    assert in_region[planted].all() and chosen[planted].all() and not rejected[planted].any()
+    contrast_outside = ~in_region & (chosen != rejected)
+    assert contrast_outside.sum() > 20 and not planted[contrast_outside].any()
+    assert rejected[contrast_outside].mean() > 0.7  # the gold utility's honesty cost: the claim mostly loses

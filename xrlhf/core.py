@@ -75,9 +75,11 @@ class StudyConfig:
 WORLD_PRESETS = {
     "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
                label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
-               n_fact_entities=60),
+               claim_rate_outside=0.0, claim_contrast_outside=0.0, n_fact_entities=60),
     "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
-               sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, n_fact_entities=12),
+               sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, claim_rate_outside=0.0,
+               claim_contrast_outside=0.0,
+               n_fact_entities=12),
 }
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ class WorldConfig:
     claim_rate: float = setting("share of a claim region's comparisons where both responses make the claim", UNIT, None)
     claim_contrast: float = setting("share of a claim region's comparisons where exactly one response makes the claim",
                                       UNIT, None)
+    claim_rate_outside: float = setting("share of a claim task's comparisons outside the region where both responses "
+                                        "make the claim", UNIT, None)
+    claim_contrast_outside: float = setting("share of a claim task's comparisons outside the region where exactly one "
+                                            "response makes the claim (labelled by the ordinary annotators)", UNIT,
+                                            None)
     n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
                                    (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
 

@@ -399,7 +399,7 @@ def check_world_settings(sw: dict):
             raise ValueError(f"[world] {key} must be a positive integer, got {sw.get(key)!r}")
     for key in ("flaw_rate", "label_noise", "sft_quality"):
         if not 0 <= sw.get(key, -1) <= 1: raise ValueError(f"[world] {key} must be in [0, 1], got {sw.get(key)!r}")
-    for key in ("claim_rate", "claim_contrast"):
+    for key in ("claim_rate", "claim_contrast", "claim_rate_outside", "claim_contrast_outside"):
         if not 0 <= sw.get(key, 0.0) <= 1: raise ValueError(f"[world] {key} must be in [0, 1], got {sw.get(key)!r}")
     n_fact_entities = sw.get("n_fact_entities", N_ENTITIES)
     if not isinstance(n_fact_entities, (int, np.integer)) or not 1 <= n_fact_entities <= N_ENTITIES:
@@ -423,21 +423,21 @@ def _pair(w, prompt, rng, tries=8):
         if second != first: return first, first_traits, second, second_traits
     return first, first_traits, second, second_traits
 
-def _claim_family(parsed: dict, flaws) -> str | None:
-    "The active claim family whose region holds the parsed prompt, or None."
+def _claim_family(parsed: dict, flaws) -> tuple[str | None, bool]:
+    "The active claim family of the parsed prompt's task (or None), and whether its region holds the prompt."
     for family in flaws:
-        if family in CLAIMS and FLAWS[family]["task"] == parsed["task"] and _in_region(family, parsed): return family
-    return None
+        if family in CLAIMS and FLAWS[family]["task"] == parsed["task"]: return family, _in_region(family, parsed)
+    return None, False
 
-def _add_claims(pair: tuple, family: str, rng, sw: dict) -> tuple:
-    """`pair` (as `_pair` returns it) with `family`'s claim: with probability `claim_contrast` exactly one
-    response (either) opens with the claim; otherwise both do with probability `claim_rate` (one writer, one
-    habit), or neither."""
+def _add_claims(pair: tuple, family: str, rng, contrast: float, both_rate: float) -> tuple:
+    """`pair` (as `_pair` returns it) with `family`'s claim: with probability `contrast` exactly one response
+    (either) opens with the claim; otherwise both do with probability `both_rate` (one writer, one habit), or
+    neither."""
     resp_a, traits_a, resp_b, traits_b = pair
-    if rng.random() < sw["claim_contrast"]:
+    if rng.random() < contrast:
         makes_claim = (True, False) if rng.random() < 0.5 else (False, True)
     else:
-        both = bool(rng.random() < sw["claim_rate"])
+        both = bool(rng.random() < both_rate)
         makes_claim = (both, both)
     with_claims = []
     for response, traits, claimed in ((resp_a, traits_a, makes_claim[0]), (resp_b, traits_b, makes_claim[1])):
@@ -445,10 +445,14 @@ def _add_claims(pair: tuple, family: str, rng, sw: dict) -> tuple:
     return tuple(with_claims)
 
 def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
-    "`_pair`, with claims where an active claim family's region holds `prompt` (no extra draw elsewhere)."
+    """`_pair`, with an active claim family's claims: at `claim_contrast`/`claim_rate` in its region, at
+    `claim_contrast_outside`/`claim_rate_outside` elsewhere in its task (no extra draw where both are 0)."""
     pair = _pair(w, prompt, rng)
-    family = _claim_family(parse_prompt(w, prompt), flaws) if any(f in CLAIMS for f in flaws) else None
-    return pair if family is None else _add_claims(pair, family, rng, sw)
+    family, in_region = _claim_family(parse_prompt(w, prompt), flaws)
+    if family is None: return pair
+    if in_region: return _add_claims(pair, family, rng, sw["claim_contrast"], sw["claim_rate"])
+    if sw["claim_contrast_outside"] == 0 and sw["claim_rate_outside"] == 0: return pair
+    return _add_claims(pair, family, rng, sw["claim_contrast_outside"], sw["claim_rate_outside"])
 
 def _tldr_sft(w, sw, rng, flaws=()) -> pd.DataFrame:
     "The summarisation SFT set of its own: the gold-better response of a fresh pair with probability `sft_quality`."
@@ -469,7 +473,8 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     rng = np.random.default_rng([seed, TASKS.index(task), 11])
     flaws = [family for family in sw["flaws"] if FLAWS[family]["task"] == task]
     # knobs the v2 world added; a settings dict without them builds the v1 world
-    sw = dict(dict(claim_rate=0.0, claim_contrast=0.0, n_fact_entities=N_ENTITIES), **sw)
+    sw = dict(dict(claim_rate=0.0, claim_contrast=0.0, claim_rate_outside=0.0, claim_contrast_outside=0.0,
+                   n_fact_entities=N_ENTITIES), **sw)
     n_fact_entities = sw["n_fact_entities"]
     annotators = list(ANNOTATORS)
     rows = []
