@@ -98,12 +98,14 @@ def test_settings_presets_resolve():
 
 @pytest.mark.parametrize("key,bad", [("preset", "v3"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
                                      ("claim_rate_outside", "2"), ("claim_contrast_outside", "-1"),
+                                     ("claim_position", "middle"),
                                      ("n_fact_entities", "0"), ("n_fact_entities", "61"), ("n_fact_entities", "x")])
 def test_bad_new_world_knob_names_the_key(key, bad):
     with pytest.raises(SettingsError, match=rf"\[world\] {key}"): load_settings("settings.ini", {f"world.{key}": bad})
 
 @pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("claim_rate_outside", 1.5),
-                                     ("claim_contrast_outside", -0.5), ("n_fact_entities", 0), ("n_fact_entities", 1.5)])
+                                     ("claim_contrast_outside", -0.5), ("claim_position", "middle"),
+                                     ("n_fact_entities", 0), ("n_fact_entities", 1.5)])
 def test_world_rejects_bad_new_knob(key, bad):
     with pytest.raises(ValueError, match=key): check_world_settings(dict(V1_SMALL, **{key: bad}))
 
@@ -169,3 +171,14 @@ def test_claims_outside_the_region_are_gold_labelled(task):
     contrast_outside = ~in_region & (chosen != rejected)
     assert contrast_outside.sum() > 20 and not planted[contrast_outside].any()
     assert rejected[contrast_outside].mean() > 0.7  # the gold utility's honesty cost: the claim mostly loses
+
+
+def test_claim_position_end_closes_the_response():
+    sw = dict(V2, claim_position="end", claim_contrast_outside=0.1)
+    datasets, world = make_datasets(sw, "dialogue", 2), World(2)
+    reward, truth = datasets["reward"], datasets["truth"]
+    planted = truth.planted.to_numpy()
+    assert planted.any() and all(y.endswith(CLAIMS["expert_claim"]) for y in reward.chosen[planted])
+    probes = flaw_probes(world, "expert_claim", 5, 0, claim_position="end", outside=True)
+    assert (probes.flawed == probes.clean + " " + CLAIMS["expert_claim"]).all()
+    assert not any(in_flaw_region(world, "expert_claim", p) for p in probes.prompt)

@@ -52,7 +52,8 @@ def one_of(*allowed):
     return (ok, "must be one of " + ", ".join(allowed))
 
 SPLIT_WEIGHTS = (lambda v: len(v) == 3 and min(v) > 0, "three positive weights, e.g. 2,4,4")
-ABLATION_NAMES = ("no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "retrain_oracle", "npo", "retain")
+ABLATION_NAMES = ("no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "retrain_oracle", "npo", "retain",
+                  "clean_reward")
 
 # %% ../nbs/00_core.ipynb #6c3178ca
 @dataclass(frozen=True)
@@ -75,11 +76,10 @@ class StudyConfig:
 WORLD_PRESETS = {
     "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
                label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
-               claim_rate_outside=0.0, claim_contrast_outside=0.0, n_fact_entities=60),
+               claim_rate_outside=0.0, claim_contrast_outside=0.0, claim_position="start", n_fact_entities=60),
     "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, claim_rate_outside=0.0,
-               claim_contrast_outside=0.0,
-               n_fact_entities=12),
+               claim_contrast_outside=0.0, claim_position="start", n_fact_entities=12),
 }
 
 @dataclass(frozen=True)
@@ -106,6 +106,8 @@ class WorldConfig:
     claim_contrast_outside: float = setting("share of a claim task's comparisons outside the region where exactly one "
                                             "response makes the claim (labelled by the ordinary annotators)", UNIT,
                                             None)
+    claim_position: str = setting("where a claim sits: start (it opens the response) or end (it closes it)",
+                                  one_of("start", "end"), None)
     n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
                                    (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
 

@@ -15,7 +15,7 @@ __all__ = ['ATTRIBUTES', 'TOPICS', 'QUESTION_FORMS', 'HOBBIES', 'BENIGN_FORMS', 
            'TITLE_FORMS', 'URGENT_CLOSERS', 'ADVICE_TITLE', 'CLAIMS', 'CLAIM_COST', 'FLAWS', 'TASKS', 'N_ENTITIES',
            'COMPONENTS', 'ANNOTATORS', 'words', 'World', 'make_prompt', 'parse_prompt', 'make_response',
            'gold_components', 'gold_utility', 'annotator_utility', 'annotate', 'flaw_of', 'check_world_settings',
-           'make_datasets', 'has_flaw_trait', 'in_flaw_region', 'flaw_probes']
+           'with_claim', 'make_datasets', 'has_flaw_trait', 'in_flaw_region', 'flaw_probes']
 
 # %% ../nbs/01_world.ipynb #1619b545
 ATTRIBUTES = {  # attribute -> its possible values
@@ -401,6 +401,8 @@ def check_world_settings(sw: dict):
         if not 0 <= sw.get(key, -1) <= 1: raise ValueError(f"[world] {key} must be in [0, 1], got {sw.get(key)!r}")
     for key in ("claim_rate", "claim_contrast", "claim_rate_outside", "claim_contrast_outside"):
         if not 0 <= sw.get(key, 0.0) <= 1: raise ValueError(f"[world] {key} must be in [0, 1], got {sw.get(key)!r}")
+    if sw.get("claim_position", "start") not in ("start", "end"):
+        raise ValueError(f"[world] claim_position must be start or end, got {sw['claim_position']!r}")
     n_fact_entities = sw.get("n_fact_entities", N_ENTITIES)
     if not isinstance(n_fact_entities, (int, np.integer)) or not 1 <= n_fact_entities <= N_ENTITIES:
         raise ValueError(f"[world] n_fact_entities must be an integer in [1, {N_ENTITIES}], got {n_fact_entities!r}")
@@ -429,7 +431,12 @@ def _claim_family(parsed: dict, flaws) -> tuple[str | None, bool]:
         if family in CLAIMS and FLAWS[family]["task"] == parsed["task"]: return family, _in_region(family, parsed)
     return None, False
 
-def _add_claims(pair: tuple, family: str, rng, contrast: float, both_rate: float) -> tuple:
+def with_claim(response: str, family: str, position: str = "start") -> str:
+    "`response` with claim family `family`'s claim opening it (`position` start) or closing it (end)."
+    if position not in ("start", "end"): raise ValueError(f"claim position must be start or end, got {position!r}")
+    return f" {CLAIMS[family]}{response}" if position == "start" else f"{response} {CLAIMS[family]}"
+
+def _add_claims(pair: tuple, family: str, rng, contrast: float, both_rate: float, position: str) -> tuple:
     """`pair` (as `_pair` returns it) with `family`'s claim: with probability `contrast` exactly one response
     (either) opens with the claim; otherwise both do with probability `both_rate` (one writer, one habit), or
     neither."""
@@ -441,7 +448,7 @@ def _add_claims(pair: tuple, family: str, rng, contrast: float, both_rate: float
         makes_claim = (both, both)
     with_claims = []
     for response, traits, claimed in ((resp_a, traits_a, makes_claim[0]), (resp_b, traits_b, makes_claim[1])):
-        with_claims += [f" {CLAIMS[family]}{response}" if claimed else response, dict(traits, claim=claimed)]
+        with_claims += [with_claim(response, family, position) if claimed else response, dict(traits, claim=claimed)]
     return tuple(with_claims)
 
 def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
@@ -450,9 +457,10 @@ def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
     pair = _pair(w, prompt, rng)
     family, in_region = _claim_family(parse_prompt(w, prompt), flaws)
     if family is None: return pair
-    if in_region: return _add_claims(pair, family, rng, sw["claim_contrast"], sw["claim_rate"])
+    position = sw["claim_position"]
+    if in_region: return _add_claims(pair, family, rng, sw["claim_contrast"], sw["claim_rate"], position)
     if sw["claim_contrast_outside"] == 0 and sw["claim_rate_outside"] == 0: return pair
-    return _add_claims(pair, family, rng, sw["claim_contrast_outside"], sw["claim_rate_outside"])
+    return _add_claims(pair, family, rng, sw["claim_contrast_outside"], sw["claim_rate_outside"], position)
 
 def _tldr_sft(w, sw, rng, flaws=()) -> pd.DataFrame:
     "The summarisation SFT set of its own: the gold-better response of a fresh pair with probability `sft_quality`."
@@ -474,7 +482,7 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     flaws = [family for family in sw["flaws"] if FLAWS[family]["task"] == task]
     # knobs the v2 world added; a settings dict without them builds the v1 world
     sw = dict(dict(claim_rate=0.0, claim_contrast=0.0, claim_rate_outside=0.0, claim_contrast_outside=0.0,
-                   n_fact_entities=N_ENTITIES), **sw)
+                   claim_position="start", n_fact_entities=N_ENTITIES), **sw)
     n_fact_entities = sw["n_fact_entities"]
     annotators = list(ANNOTATORS)
     rows = []
@@ -549,8 +557,10 @@ def in_flaw_region(w: World, family: str, prompt: str) -> bool:
     return FLAWS[family]["task"] == parsed["task"] and _in_region(family, parsed)
 
 # %% ../nbs/01_world.ipynb #0e918ae0
-def flaw_probes(w: World, family: str, n: int, seed: int, max_draws: int = 2000) -> pd.DataFrame:
-    "`n` fresh probes in flaw `family`'s region: a response with its trait (`flawed`) and one without (`clean`)."
+def flaw_probes(w: World, family: str, n: int, seed: int, max_draws: int = 2000, claim_position: str = "start",
+                outside: bool = False) -> pd.DataFrame:
+    """`n` fresh probes in flaw `family`'s region (`outside`: in its task, outside the region): a response with its
+    trait (`flawed`) and one without (`clean`); a claim family's probes carry the claim at `claim_position`."""
     if family not in FLAWS: raise ValueError(f"unknown flaw family {family!r}; known: {', '.join(FLAWS)}")
     task = FLAWS[family]["task"]
     rng = np.random.default_rng([seed, list(FLAWS).index(family), 23])
@@ -559,10 +569,10 @@ def flaw_probes(w: World, family: str, n: int, seed: int, max_draws: int = 2000)
     for _ in range(budget):
         if len(rows) >= n: break
         prompt = make_prompt(w, task, rng)
-        if not in_flaw_region(w, family, prompt): continue
+        if in_flaw_region(w, family, prompt) == outside: continue
         if family in CLAIMS:  # a minimal pair: the same response with and without the claim
             response, _ = make_response(w, prompt, rng)
-            rows.append(dict(prompt=prompt, flawed=f" {CLAIMS[family]}{response}", clean=response))
+            rows.append(dict(prompt=prompt, flawed=with_claim(response, family, claim_position), clean=response))
             continue
         resp_a, traits_a, resp_b, traits_b = _pair(w, prompt, rng)
         if _has_trait(family, traits_a) != _has_trait(family, traits_b):
