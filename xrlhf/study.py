@@ -26,6 +26,7 @@ from .explain import explain as explain_queries, attribution, probe_attribution
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn as unlearn_reward_model, unlearn_report
 from .finetune import finetune as finetune_policy
+from .premise import premise_metrics, premise_checks, unsat_strata, task_families, trait_rate
 
 # %% auto #0
 __all__ = ['SPLITS', 'READING', 'EXPLAINERS', 'ABLATION_SETS', 'DERIVED_SETTINGS', 'IDENTITY', 'RUNTIME', 'STAGES', 'load_data',
@@ -34,8 +35,8 @@ __all__ = ['SPLITS', 'READING', 'EXPLAINERS', 'ABLATION_SETS', 'DERIVED_SETTINGS
            'real_data', 'run_sft', 'new_reward_model', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'planted_regions',
            'run_unsatisfactory', 'run_probes', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
            'unlearned_reward_model', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
-           'finetuned_policy', 'run_finetune', 'policy_winrates', 'run_evaluate', 'replicate_mean', 'run_ablations',
-           'Stage', 'setting_value', 'make_registry', 'stage_dir']
+           'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'run_evaluate', 'replicate_mean',
+           'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -327,7 +328,7 @@ READING = {"prefix": "xrlhf", "face": "face", "weighted": "weighted", "compariso
 EXPLAINERS = ("xrlhf", "face", "weighted", "comparison", "knn", "random", "gradient")
 
 def run_probes(reward_model, tokenizer, dphi, theta, truth, task: str, seed: int, explain: ExplainConfig,
-               flaws: list[str], max_length: int) -> dict:
+               flaws: list[str], max_length: int, claim_position: str = "start") -> dict:
     "Explainers scored on `[explain] probes` fresh flawed-vs-clean comparisons per planted family of the task."
     probes_per_family = explain.probes
     world = World(seed)
@@ -336,7 +337,7 @@ def run_probes(reward_model, tokenizer, dphi, theta, truth, task: str, seed: int
         is_planted = (truth.planted & truth.family.eq(flaw)).to_numpy()
         if FLAWS[flaw]["task"] != task or not is_planted.any():
             continue
-        probes = flaw_probes(world, flaw, probes_per_family, seed)
+        probes = flaw_probes(world, flaw, probes_per_family, seed, claim_position=claim_position)
         phi_flawed, reward_flawed = features(reward_model, tokenizer, probes.prompt, probes.flawed,
                                              max_length=max_length, return_rewards=True, desc=f"phi(probe {flaw})")
         phi_clean, reward_clean = features(reward_model, tokenizer, probes.prompt, probes.clean,
@@ -384,9 +385,16 @@ def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir:
     ground_truth = has_truth(data_dir)
     probes = {}
     if ground_truth:
-        probes = run_probes(reward_model, tokenizer, dphi, theta, truth, task, seed, explain, world.flaws, max_length)
+        probes = run_probes(reward_model, tokenizer, dphi, theta, truth, task, seed, explain, world.flaws, max_length,
+                            world.claim_position)
     failed = int((selected[unlearned].status != "ok").sum()) if len(unsat) else 0
-    metrics = dict(attribution=scores, probes=probes, ground_truth=ground_truth, n_queries=len(unsat),
+    premise = None
+    if ground_truth:  # whether this run shows the paper's premise: the planted flaw learned, exploited, causing unsat
+        fix_half = load_responses(unsatisfactory_dir)
+        premise = premise_metrics(World(seed), world.flaws, task, fix_half, probes, truth)
+        premise["checks"] = premise_checks(premise, float(fix_half.unsatisfactory.mean()))
+    metrics = dict(attribution=scores, probes=probes, premise=premise, ground_truth=ground_truth,
+                   n_queries=len(unsat),
                    unlearned_fraction=len(union) / len(dphi), n_unlearned=len(union), seconds=seconds,
                    reading=explain.reading, failed_queries=failed)
     for name, sets in selected.items():
@@ -568,16 +576,31 @@ def policy_winrates(policy, tokenizer, responses: pd.DataFrame, max_new_tokens: 
                       sft=float(responses.score_sft.mean()))
     return dict(winrate=winrate, mean_score=mean_score, responses=policy_responses, scores=scores.tolist())
 
-def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_dir: Path, seed: int, rl: RLConfig,
-                 evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
+def winrate_subsets(responses: pd.DataFrame, data_dir: Path, task: str, seed: int, flaws: list[str]) -> dict:
+    """`prompt_subsets` of both halves, plus (world data) each half's unsatisfactory prompts split into the
+    planted-caused stratum (`unsat_caused`: the RLHF response shows a planted trait the SFT one does not) and the rest
+    (`unsat_other`)."""
+    unsat = responses.unsatisfactory.to_numpy(bool)
+    half = responses.half.to_numpy()
+    strata = {}
+    if has_truth(data_dir):
+        caused = unsat_strata(World(seed), responses, task_families(flaws, task))
+        for prefix, name in (("", "fix"), ("test_", "test")):
+            strata[f"{prefix}unsat_caused"] = caused["unsat_caused"] & (half == name)
+            strata[f"{prefix}unsat_other"] = caused["unsat_other"] & (half == name)
+    return prompt_subsets(unsat, half, strata)
+
+def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_dir: Path, task: str, seed: int,
+                 rl: RLConfig, world: WorldConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
     """Step 8: XRLHF's policy against RLHF's and SFT's, by win rate on every prompt subset of both halves, averaged
     over the fine-tune's replicates (with their spread)."""
     responses = load_responses(unsatisfactory_dir, half=None)
     tokenizer = load_tokenizer_of(data_dir)
+    subsets = winrate_subsets(responses, data_dir, task, seed, world.flaws)
     results, judged = [], []
     for replicate, model_dir in enumerate(replicate_dirs(finetune_dir)):
         result = policy_winrates(load_policy(model_dir, get_device()), tokenizer, responses, rl.max_new_tokens,
-                                 evaluate.n_bootstrap, judge, seed, root)
+                                 evaluate.n_bootstrap, judge, seed, root, subsets)
         judged.append(pd.DataFrame(dict(prompt=responses.prompt, half=responses.half, replicate=replicate,
                                         response_xrlhf=result.pop("responses"), score_xrlhf=result.pop("scores"))))
         results.append(result)
@@ -602,9 +625,10 @@ ABLATION_SETS = dict(random_set=("random", None), knn_set=("knn", None), retrain
                      npo=("explained", "npo"), retain=("explained", "retain"))  # ablation -> (set removed, method)
 
 def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rlhf_dir: Path, unsatisfactory_dir: Path,
-                  explain_dir: Path, unlearn_dir: Path, algorithm: str, seed: int, ablations: AblationsConfig,
+                  explain_dir: Path, unlearn_dir: Path, task: str, algorithm: str, seed: int,
+                  ablations: AblationsConfig,
                   finetune: FinetuneConfig, rl: RLConfig, unlearn: UnlearnConfig, reward: RewardConfig,
-                  model: ModelConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
+                  model: ModelConfig, world: WorldConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
     "Each ablation: a policy built like XRLHF with one part changed, judged like XRLHF."
     if seed not in ablations.seeds:  # ablations cost a fine-tune each: run them on the chosen seeds only
         write_json(out/"metrics.json", {})
@@ -625,6 +649,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
     forget_sets = dict(explained=explained, knn=knn, random=random_set)
     responses = load_responses(unsatisfactory_dir)  # the fix half: what the fine-tunes see
     both_halves = load_responses(unsatisfactory_dir, half=None)  # what they are judged on
+    subsets = winrate_subsets(both_halves, data_dir, task, seed, world.flaws)
 
     def fine_tuned(against, no_kl=False):
         "Fresh copies of pi_0 fine-tuned against reward model `against`, one per replicate."
@@ -640,16 +665,25 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
             policies = fine_tuned(unlearned, no_kl=True)
         elif name == "finetune_only":
             policies = fine_tuned(reward_model)
-        elif name == "unlearn_only":  # RLHF re-run from pi_sft against the unlearned reward
+        elif name in ("unlearn_only", "clean_reward"):  # RLHF re-run from pi_sft against another reward model
+            if name == "clean_reward" and not has_truth(data_dir):
+                results[name] = dict(skipped="real data has no planted comparisons to leave out")
+                continue
+            against = unlearned
+            if name == "clean_reward":  # the premise's control: the same RLHF against a reward model without the flaw
+                clean = splits["reward"][~load_truth(data_dir).planted.to_numpy()].reset_index(drop=True)
+                set_seed(seed)
+                against, _ = train_reward(new_reward_model(model, reward.init, tokenizer, sft_dir), tokenizer, clean,
+                                          reward.epochs, reward.lr, reward.batch_size, model.max_length, seed)
             policies = []
             for replicate in range(finetune.replicates):
                 reference = load_policy(Path(sft_dir)/"model", device)
                 start = adapt(load_policy(Path(sft_dir)/"model", device), asdict(model))
                 set_seed(replicate_seed(seed, replicate))
-                critic = adapt(copy.deepcopy(unlearned), asdict(model), "reward") if algorithm == "ppo" else None
-                policy, _ = train_rl(start, tokenizer, splits["rl"].prompt, reward_fn(unlearned, tokenizer), algorithm,
-                                     ref=reference, critic=critic, seed=replicate_seed(seed, replicate),
-                                     desc="unlearn_only", **rl_kwargs(rl))
+                critic = adapt(copy.deepcopy(against), asdict(model), "reward") if algorithm == "ppo" else None
+                policy, _ = train_rl(start, tokenizer, splits["rl"].prompt, reward_fn(against, tokenizer), algorithm,
+                                     ref=reference, critic=critic, seed=replicate_seed(seed, replicate), desc=name,
+                                     **rl_kwargs(rl))
                 policies.append(policy)
         elif name in ABLATION_SETS:
             which, method = ABLATION_SETS[name]
@@ -664,8 +698,11 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
         else:
             raise ValueError(f"[ablations] names: unknown ablation {name!r}; known: {', '.join(ABLATION_NAMES)}")
         judged = [policy_winrates(policy, tokenizer, both_halves, rl.max_new_tokens, evaluate.n_bootstrap, judge, seed,
-                                  root) for policy in policies]
+                                  root, subsets) for policy in policies]
         result = replicate_mean(judged)
+        if has_truth(data_dir):  # how often the policy shows each planted trait (greedy, both halves, in its region)
+            result["trait_rate"] = {family: trait_rate(World(seed), family, both_halves.prompt, result["responses"])
+                                    for family in task_families(world.flaws, task)}
         result.pop("responses")
         result.pop("scores")
         result["seconds"] = round(time.time() - t0, 1)
