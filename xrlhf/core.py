@@ -80,6 +80,9 @@ WORLD_PRESETS = {
     "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="start", n_fact_entities=12),
+    "v3": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
+               sft_quality=0.6, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.08, claim_rate_outside=0.0,
+               claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12),
 }
 
 @dataclass(frozen=True)
@@ -89,8 +92,8 @@ class WorldConfig:
     n_comparisons: int = setting("training comparisons before the SFT/reward/RL split", POSITIVE)
     data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS)
     n_validation: int = setting("validation prompts, held out from training", POSITIVE)
-    preset: str = setting("the world's generator: v2 (the premise by construction) or v1 (the reports' earlier world)",
-                          one_of(*WORLD_PRESETS), "v2")
+    preset: str = setting("the world's generator: v3 (the premise by construction), v2 (its first try) or v1 (the "
+                          "reports' earlier world)", one_of(*WORLD_PRESETS), "v3")
     flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)", None, None)
     flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT, None)
     annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE, None)
