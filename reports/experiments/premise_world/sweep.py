@@ -3,7 +3,9 @@ world overrides, then print the premise numbers. Usage: python premise_sweep.py 
 import json, sys, time
 from pathlib import Path
 import numpy as np, torch
-sys.path.insert(0, "/work/main")
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+sys.path.insert(0, str(REPO))
 from xrlhf.pipeline import open_stage, load_study
 from xrlhf.study import stage_dir, load_responses, load_tokenizer_of, load_truth
 from xrlhf.world import World, flaw_probes, has_flaw_trait, in_flaw_region, CLAIMS
@@ -14,11 +16,11 @@ from xrlhf.evaluate import respond
 
 name, task, algo, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 overrides = dict(kv.split("=", 1) for kv in sys.argv[5:])
-root = Path("/work/exp/art")/name
+root = REPO/"artifacts"/"experiments"/"premise_world"/name
 t0 = time.time()
-open_stage("unsatisfactory", task, algo, seed, "/work/main/settings.ini", quick=False, root=root,
+open_stage("unsatisfactory", task, algo, seed, str(REPO/"settings.ini"), quick=False, root=root,
            overrides=overrides).execute()
-settings, _ = load_study("/work/main/settings.ini", False, root, overrides)
+settings, _ = load_study(str(REPO/"settings.ini"), False, root, overrides)
 flaws = settings.world.flaws
 resp = load_responses(stage_dir(root, "unsatisfactory", task, algo, seed), half=None)
 truth = load_truth(stage_dir(root, "data", task, algo, seed))
@@ -59,5 +61,5 @@ u = json.load(open(stage_dir(root, "unsatisfactory", task, algo, seed)/"metrics.
 out["rlhf_vs_sft"] = u["rlhf_vs_sft"]["rate"]
 out["seconds"] = round(time.time() - t0)
 print(json.dumps(out, indent=1))
-Path("/work/exp/results").mkdir(exist_ok=True)
-json.dump(out, open(f"/work/exp/results/{name}_{task}_{algo}_{seed}.json", "w"), indent=1)
+(HERE/"results").mkdir(exist_ok=True)
+json.dump(out, open(HERE/"results"/f"{name}_{task}_{algo}_{seed}.json", "w"), indent=1)
