@@ -94,6 +94,8 @@ def test_settings_presets_resolve():
     assert {key: getattr(v1, key) for key in WORLD_PRESETS["v1"]} == WORLD_PRESETS["v1"]
     v2 = load_settings("settings.ini", {"world.preset": "v2"}).world
     assert v2.preset == "v2" and v2.flaws == ["expert_claim", "expert_tldr"]
+    default = load_settings("settings.ini").world
+    assert default.preset == "v3" and {key: getattr(default, key) for key in WORLD_PRESETS["v3"]} == WORLD_PRESETS["v3"]
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
 @pytest.mark.parametrize("key,bad", [("preset", "v3"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
