@@ -8,7 +8,9 @@ RUN = "dialogue/remax/seed0"
 
 def test_metrics_contract(quick_study):
     M = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())
-    assert list(M) == [RUN]
+    assert [key for key in M if key not in ("summary", "paired")] == [RUN]
+    assert set(M["summary"]["dialogue/remax"]["xrlhf_vs_rlhf"]["all"]) == {"mean", "sd", "ci_low", "ci_high", "n_seeds"}
+    assert set(M["paired"]["dialogue/remax"]["random_set"]["all"]) >= {"mean_diff", "ci_low", "ci_high", "p_wilcoxon", "p_sign", "p_holm"}
     r = M[RUN]
     assert 0 <= r["unsatisfactory_fraction"] <= 1 and 0 <= r["unlearned_fraction"] <= 1
     for comp in ("xrlhf_vs_rlhf", "xrlhf_vs_sft", "rlhf_vs_sft"):
@@ -33,6 +35,7 @@ def test_metrics_contract(quick_study):
     assert p["torch_threads"] == int(os.environ.get("XRLHF_THREADS", 2))  # numbers depend on it, so it is recorded
     assert all(v is not None and v > 0 for v in p["wall_seconds"].values())
     rep = (quick_study["reports"]/"quick"/"README.md").read_text()
+    assert rep.index("## Verdict by cell") < rep.index("## Headline by cell")
     assert "XRLHF vs RLHF" in rep and "Probes: queries whose cause is known" in rep and "figures/winrates.png" in rep and (quick_study["reports"]/"quick"/"figures"/"winrates.png").exists()
 
 def test_executed_notebooks_have_injected_parameters(quick_study):

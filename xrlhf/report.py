@@ -5,17 +5,24 @@
 # %% ../nbs/12_report.ipynb #e88918e6
 from __future__ import annotations
 import time
+from collections import defaultdict
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import read_json, read_manifest, write_json, ArtifactError, Settings, settings_hash
+from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig
 from .study import STAGES, stage_dir, explanation_cards
 
 # %% auto #0
-__all__ = ['PAPER', 'COMPARISONS', 'SUBSETS', 'REMOVED_SETS', 'PROBED', 'read_or_none', 'collect_run', 'percent_with_interval',
-           'number', 'headline_table', 'subset_table', 'ablation_table', 'counterfactual_table', 'attribution_table',
-           'probe_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure', 'figures',
-           'notebook_links', 'write_cards', 'build_report']
+__all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'PROBED', 'HALF_WIDTH_TARGET', 'CHAIN_RULES',
+           'VERDICT_SUBSETS', 'AGAINST', 'read_or_none', 'collect_run', 'bracket', 'number', 'signed_points',
+           'percent_with_interval', 'table', 'run_table', 'subset_table', 'ablation_table', 'counterfactual_table',
+           'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width', 'cell_headline_table',
+           'half_width_table', 'paired_table', 'rule', 'link', 'premise_link', 'default_explainer', 'planted_base_rate',
+           'mean_base_rate', 'attribution_link', 'unlearning_link', 'finetune_link', 'chain_links', 'outcome',
+           'verdict_cell', 'shortfall', 'verdict_section', 'premise_tables', 'ranking_table', 'before_after',
+           'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure',
+           'figures', 'pr_figures', 'notebook_links', 'write_cards', 'readme_text', 'build_report']
 
 # %% ../nbs/12_report.ipynb #6fad1eb5
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation
@@ -31,7 +38,8 @@ def read_or_none(path):
         return None
 
 def collect_run(root, task, algorithm, seed) -> dict:
-    "The metrics of one run, read from its stage artifacts (missing stages are reported as such)."
+    """The metrics of one run, read from its stage artifacts: a stage that has not run, or a key that its artifact
+    lacks (an older code's), reads as None."""
     folder = {stage: stage_dir(root, stage, task, algorithm, seed) for stage in STAGES}
     unsat, explained, unlearned, evaluated, ablations = (
         read_or_none(folder[stage]/"metrics.json") for stage in ("unsatisfactory", "explain", "unlearn", "evaluate",
@@ -52,40 +60,38 @@ def collect_run(root, task, algorithm, seed) -> dict:
         if "winrate" not in result:  # skipped, with its reason
             ablation_metrics[name] = result
             continue
-        ablation_metrics[name] = dict(winrate=result["winrate"], mean_score=result["mean_score"])
-        if "reward_drop" in result:
-            ablation_metrics[name]["reward_drop"] = result["reward_drop"]
+        ablation_metrics[name] = {key: result[key] for key in ("winrate", "mean_score", "reward_drop") if key in result}
     return dict(
-        unsatisfactory_fraction=unsat and unsat["unsatisfactory_fraction"],
-        winrate=evaluated and evaluated["winrate"], mean_score=evaluated and evaluated["mean_score"],
-        unlearned_fraction=explained and explained["unlearned_fraction"],
-        attribution=explained and explained["attribution"], probes=explained and explained.get("probes"),
+        unsatisfactory_fraction=dig(unsat, "unsatisfactory_fraction"),
+        winrate=dig(evaluated, "winrate"), mean_score=dig(evaluated, "mean_score"),
+        unlearned_fraction=dig(explained, "unlearned_fraction"),
+        attribution=dig(explained, "attribution"), probes=dig(explained, "probes"),
+        premise=dig(explained, "premise"), attribution_ranking=dig(explained, "attribution_ranking"),
         ground_truth=bool(data.get("ground_truth", True)) if data else None,
         ablations=ablation_metrics,
-        reward_accuracy=reward and reward["heldout_accuracy"], planted_fraction=data and data["planted_fraction"],
-        annotator_gold_agreement=data and data["annotator_gold_agreement"],
-        planted_regions=unsat and unsat["planted_regions"], unlearn=unlearned,
-        explain_seconds=explained and explained["seconds"], n_unsatisfactory=unsat and unsat["n_unsat"],
-        n_validation=unsat and unsat["n"],
-        test_unsatisfactory_fraction=unsat and unsat.get("test_unsatisfactory_fraction"),
-        n_test_unsatisfactory=unsat and unsat.get("test_n_unsat"), n_test=unsat and unsat.get("test_n"),
+        reward_accuracy=dig(reward, "heldout_accuracy"), planted_fraction=dig(data, "planted_fraction"),
+        annotator_gold_agreement=dig(data, "annotator_gold_agreement"),
+        planted_regions=dig(unsat, "planted_regions"), unlearn=unlearned,
+        explain_seconds=dig(explained, "seconds"), n_unsatisfactory=dig(unsat, "n_unsat"),
+        n_validation=dig(unsat, "n"),
+        test_unsatisfactory_fraction=dig(unsat, "test_unsatisfactory_fraction"),
+        n_test_unsatisfactory=dig(unsat, "test_n_unsat"), n_test=dig(unsat, "test_n"),
         replicates=evaluated and evaluated.get("replicates", 1),
         provenance=dict(git_sha=provenance.get("git_sha"), packages=provenance.get("packages"), seed=seed,
                         torch_threads=provenance.get("torch_threads"), settings_hash=provenance.get("settings_hash"),
                         wall_seconds=wall_seconds),
     )
 
+
 # %% ../nbs/12_report.ipynb #b5c6e336
-def percent_with_interval(win) -> str:
-    """A win rate as `rate [low, high] (n=N)` in percent, or n/a; over several fine-tune replicates the rate is their
-    mean and `± sd (R=...)` their spread."""
-    if not win or win.get("rate") is None:
-        return "n/a"
-    text = f"{100 * win['rate']:.1f} [{100 * win['ci_low']:.1f}, {100 * win['ci_high']:.1f}] (n={win['n']})"
-    replicate_rates = win.get("replicate_rates") or []
-    if len(replicate_rates) > 1:
-        text += f" ± {100 * win['replicate_sd']:.1f} (R={len(replicate_rates)})"
-    return text
+HALF_SUBSETS = ("unsat_caused", "unsat_other", "unsat", "sat", "all")  # the planted-caused stratum and the rest first
+SUBSETS = HALF_SUBSETS + tuple(f"test_{subset}" for subset in HALF_SUBSETS)  # the fix half, then the test half
+COMPARISONS = ("xrlhf_vs_rlhf", "xrlhf_vs_sft", "rlhf_vs_sft")
+
+def bracket(low, high) -> str:
+    "An interval `[low, high]` in percent, or n/a."
+    if low is None or high is None: return "n/a"
+    return f"[{100 * low:.1f}, {100 * high:.1f}]"
 
 def number(x, percent=False, digits=3) -> str:
     "A number for a table cell (percent if asked), or n/a."
@@ -93,128 +99,433 @@ def number(x, percent=False, digits=3) -> str:
         return "n/a"
     return f"{100 * x:.1f}%" if percent else f"{x:.{digits}f}"
 
-def headline_table(metrics: dict) -> str:
-    "The paper's headline: XRLHF against RLHF and SFT, per run."
-    rows = ["| run | unsat. fraction | XRLHF vs RLHF (unsat) | XRLHF vs RLHF (all) | XRLHF vs SFT (all) | "
-            "RLHF vs SFT (all) | SFT-win gain (pts) | test half: XRLHF vs RLHF (unsat) | (all) |",
-            "|---|---|---|---|---|---|---|---|---|"]
-    for run, result in metrics.items():
-        winrate = result["winrate"] or {}
-        gain = None
-        if winrate:
-            gain = (winrate["xrlhf_vs_sft"]["all"]["rate"] - winrate["rlhf_vs_sft"]["all"]["rate"]) * 100
-        cells = [run, number(result["unsatisfactory_fraction"], True),
-                 percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("unsat")),
-                 percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("all")),
-                 percent_with_interval(winrate.get("xrlhf_vs_sft", {}).get("all")),
-                 percent_with_interval(winrate.get("rlhf_vs_sft", {}).get("all")),
-                 "n/a" if gain is None else f"{gain:+.1f}",
-                 percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("test_unsat")),
-                 percent_with_interval(winrate.get("xrlhf_vs_rlhf", {}).get("test_all"))]
-        rows.append("| " + " | ".join(cells) + " |")
-    rows.append(f"| *paper* | *{PAPER['unsatisfactory_fraction']}* | *{PAPER['xrlhf_vs_rlhf_unsat']}* | "
-                f"*{PAPER['xrlhf_vs_rlhf_all']}* | | | *{PAPER['sft_gain']}* | | |")
-    return "\n".join(rows)
+def signed_points(x) -> str:
+    "A difference of rates in signed percentage points, or n/a."
+    return "n/a" if x is None else f"{100 * x:+.1f}"
 
-COMPARISONS = ("xrlhf_vs_rlhf", "xrlhf_vs_sft", "rlhf_vs_sft")
-SUBSETS = ("unsat", "sat", "all", "test_unsat", "test_sat", "test_all")  # the fix half, then the held-out test half
+def percent_with_interval(win) -> str:
+    """A win rate as `rate [low, high] (n=N)` in percent, or n/a; over several fine-tune replicates the rate is their
+    mean and `± sd (R=...)` their spread."""
+    if not win or win.get("rate") is None:
+        return "n/a"
+    text = f"{100 * win['rate']:.1f} {bracket(win.get('ci_low'), win.get('ci_high'))} (n={win.get('n', 'n/a')})"
+    replicate_rates = win.get("replicate_rates") or []
+    if len(replicate_rates) > 1 and win.get("replicate_sd") is not None:
+        text += f" ± {100 * win['replicate_sd']:.1f} (R={len(replicate_rates)})"
+    return text
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    "A markdown table."
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows])
+
+_RUN_COLUMNS = (("xrlhf_vs_rlhf", "all"), ("xrlhf_vs_rlhf", "unsat_caused"), ("xrlhf_vs_rlhf", "unsat_other"),
+               ("xrlhf_vs_rlhf", "test_all"), ("xrlhf_vs_sft", "all"), ("rlhf_vs_sft", "all"))
+
+def run_table(metrics: dict) -> str:
+    """The headline per run: each win rate, then its 95% bootstrap interval over the run's prompts as a secondary
+    column (it describes one training run, not the cell), and the gain in SFT wins."""
+    header = ["run", "unsat. fraction"]
+    for comparison, subset in _RUN_COLUMNS:
+        header += [f"{comparison} ({subset})", "per-prompt 95%"]
+    rows = []
+    for run, result in run_metrics(metrics).items():
+        winrate = result.get("winrate")
+        xrlhf_wins, rlhf_wins = dig(winrate, "xrlhf_vs_sft", "all", "rate"), dig(winrate, "rlhf_vs_sft", "all", "rate")
+        gain = None if xrlhf_wins is None or rlhf_wins is None else xrlhf_wins - rlhf_wins
+        row = [run, number(result.get("unsatisfactory_fraction"), True)]
+        for comparison, subset in _RUN_COLUMNS:
+            win = dig(winrate, comparison, subset) or {}
+            row += [number(win.get("rate"), True), bracket(win.get("ci_low"), win.get("ci_high"))]
+        rows.append(row + [signed_points(gain)])
+    paper = [f"*{PAPER['unsatisfactory_fraction']}*", f"*{PAPER['xrlhf_vs_rlhf_all']}*"]
+    rows.append(["*paper*"] + paper + [""] * (2 * len(_RUN_COLUMNS) - 1) + [f"*{PAPER['sft_gain']}*"])
+    return table(header + ["SFT-win gain (pts)"], rows)
 
 def subset_table(metrics: dict) -> str:
     "Every comparison on every prompt subset, per run: the fix half and the held-out test half side by side."
-    rows = ["| run | comparison | unsat | sat | all | test: unsat | test: sat | test: all |",
-            "|---|---|---|---|---|---|---|---|"]
-    for run, result in metrics.items():
-        for comparison in COMPARISONS:
-            win = (result["winrate"] or {}).get(comparison, {})
-            cells = [percent_with_interval(win.get(subset)) for subset in SUBSETS]
-            rows.append(f"| {run} | {comparison} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+    rows = [[run, comparison] + [percent_with_interval(dig(result, "winrate", comparison, subset))
+                                 for subset in SUBSETS]
+            for run, result in run_metrics(metrics).items() for comparison in COMPARISONS]
+    return table(["run", "comparison", *SUBSETS], rows)
 
 def ablation_table(metrics: dict) -> str:
     "XRLHF and each ablation against RLHF (each subset) and SFT (all prompts), per run."
-    rows = ["| run | variant | vs RLHF (unsat) | vs RLHF (sat) | vs RLHF (all) | vs RLHF (test: unsat) | "
-            "vs RLHF (test: sat) | vs RLHF (test: all) | vs SFT (all) |",
-            "|---|---|---|---|---|---|---|---|---|"]
-    for run, result in metrics.items():
-        variants = {"xrlhf": dict(winrate=result["winrate"])} if result["winrate"] else {}
-        variants.update(result["ablations"])
+    rows = []
+    for run, result in run_metrics(metrics).items():
+        variants = {"xrlhf": dict(winrate=result["winrate"])} if result.get("winrate") else {}
+        variants.update(result.get("ablations") or {})
         for name, variant in variants.items():
-            if "winrate" not in variant:
-                rows.append(f"| {run} | {name} | skipped: {variant.get('skipped', '?')} | | | | | | |")
+            if not variant.get("winrate"):
+                rows.append([run, name, f"skipped: {variant.get('skipped', 'n/a')}"] + [""] * len(SUBSETS))
                 continue
-            vs_rlhf = variant["winrate"]["xrlhf_vs_rlhf"]
-            cells = [percent_with_interval(vs_rlhf.get(s)) for s in SUBSETS]
-            cells.append(percent_with_interval(variant["winrate"]["xrlhf_vs_sft"]["all"]))
-            rows.append(f"| {run} | {name} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+            cells = [percent_with_interval(dig(variant, "winrate", "xrlhf_vs_rlhf", subset)) for subset in SUBSETS]
+            rows.append([run, name, *cells, percent_with_interval(dig(variant, "winrate", "xrlhf_vs_sft", "all"))])
+    return table(["run", "variant", *(f"vs RLHF ({subset})" for subset in SUBSETS), "vs SFT (all)"], rows)
 
 REMOVED_SETS = ("retrain_oracle", "knn_set", "random_set", "npo", "retain")
 
 def counterfactual_table(metrics: dict) -> str:
     "How much removing each set lowered the reward of the RLHF responses, per run."
-    rows = ["| run | set removed | reward drop on unsat. RLHF responses | reward drop on sat. ones |",
-            "|---|---|---|---|"]
-    for run, result in metrics.items():
-        for name in REMOVED_SETS:
-            drop = result["ablations"].get(name, {}).get("reward_drop")
-            if drop is not None:
-                rows.append(f"| {run} | {name} | {number(drop.get('unsat'))} | {number(drop.get('sat'))} |")
-    return "\n".join(rows)
+    rows = [[run, name, number(dig(result, "ablations", name, "reward_drop", "unsat")),
+             number(dig(result, "ablations", name, "reward_drop", "sat"))]
+            for run, result in run_metrics(metrics).items() for name in REMOVED_SETS
+            if dig(result, "ablations", name, "reward_drop") is not None]
+    return table(["run", "set removed", "reward drop on unsat. RLHF responses", "reward drop on sat. ones"], rows)
 
 def attribution_table(metrics: dict) -> str:
     "Each explainer's precision and recall against the planted comparisons, per run."
-    rows = ["| run | explainer | precision | recall | selected | planted |", "|---|---|---|---|---|---|"]
-    for run, result in metrics.items():
+    rows = []
+    for run, result in run_metrics(metrics).items():
         # real data: nothing planted to score against
         no_truth = "n/a, no ground truth" if result.get("ground_truth") is False else None
-        for explainer, scores in (result["attribution"] or {}).items():
-            rows.append(f"| {run} | {explainer} | {no_truth or number(scores['precision'])} | "
-                        f"{no_truth or number(scores['recall'])} | {scores['n_selected']} | "
-                        f"{no_truth or scores['n_planted']} |")
-    return "\n".join(rows)
+        for explainer, scores in (result.get("attribution") or {}).items():
+            rows.append([run, explainer, no_truth or number(scores.get("precision")),
+                         no_truth or number(scores.get("recall")), scores.get("n_selected", "n/a"),
+                         no_truth or scores.get("n_planted", "n/a")])
+    return table(["run", "explainer", "precision", "recall", "selected", "planted"], rows)
 
 PROBED = ("xrlhf", "face", "knn", "random", "gradient")
 
 def probe_table(metrics: dict) -> str:
     "One row per (task, seed, flaw): the probes depend on the reward model only, so every algorithm's run agrees."
-    rows = ["| task/seed | flaw | probes | RM prefers flawed | base rate | set size (xrlhf / face) | "
-            + " | ".join(PROBED) + " | face union recall |",
-            "|---|---|---|---|---|---|" + "---|" * len(PROBED) + "---|"]
-    seen = set()
-    for run, result in metrics.items():
+    rows, seen = [], set()
+    for run, result in run_metrics(metrics).items():
         task, _, seed = run.split("/")
         for flaw, probe in (result.get("probes") or {}).items():
             if (task, seed, flaw) in seen:
                 continue
             seen.add((task, seed, flaw))
-            explainers = probe["explainers"]
-            sizes = f"{explainers['xrlhf']['mean_size']:.1f} / {explainers['face']['mean_size']:.1f}"
-            precisions = " | ".join(number(explainers[e]["precision_per_query"], True) for e in PROBED)
-            rows.append(f"| {task}/{seed} | {flaw} | {probe['n_queries']} | "
-                        f"{number(probe['rm_prefers_flawed'], True)} | "
-                        f"{number(probe['base_rate'], True)} | {sizes} | {precisions} | "
-                        f"{number(explainers['face']['recall'])} |")
-    return "\n".join(rows) if seen else ""
+            explainers = probe.get("explainers") or {}
+            sizes = " / ".join(number(dig(explainers, name, "mean_size"), digits=1) for name in ("xrlhf", "face"))
+            precisions = [number(dig(explainers, name, "precision_per_query"), True) for name in PROBED]
+            rows.append([f"{task}/{seed}", flaw, probe.get("n_queries", "n/a"),
+                         number(probe.get("rm_prefers_flawed"), True), number(probe.get("base_rate"), True), sizes,
+                         *precisions, number(dig(explainers, "face", "recall"))])
+    header = ["task/seed", "flaw", "probes", "RM prefers flawed", "base rate", "set size (xrlhf / face)", *PROBED,
+              "face union recall"]
+    return table(header, rows) if rows else ""
+
+
+# %% ../nbs/12_report.ipynb #840177bb
+def mean_over(results: list[dict], *keys):
+    "The mean over a cell's runs of the value at `keys` (`dig`), runs without it left out; None if no run has it."
+    values = [value for result in results if (value := dig(result, *keys)) is not None]
+    return float(np.mean(values)) if values else None
+
+def seeds_with(results: list[dict], *keys) -> int:
+    "How many of a cell's runs have a value at `keys`."
+    return sum(dig(result, *keys) is not None for result in results)
+
+def half_width(interval) -> float | None:
+    "Half the width of an interval over seeds (`seed_interval`'s or `paired_comparison`'s), or None."
+    if not interval or interval.get("ci_low") is None or interval.get("ci_high") is None: return None
+    return (interval["ci_high"] - interval["ci_low"]) / 2
+
+def cell_headline_table(summary: dict) -> str:
+    """The paper's table by cell: per (task, algorithm), comparison and subset, the mean over seeds, the seed SD and
+    the 95% t-interval over seeds, for the fix half and the held-out test half side by side."""
+    header = ["cell", "comparison", "subset"]
+    for half in ("fix", "test"):
+        header += [f"{half}: mean", f"{half}: seed SD (pts)", f"{half}: 95% over seeds", f"{half}: seeds"]
+    rows = []
+    for cell, comparisons in summary.items():
+        for comparison in comparisons:
+            for subset in HALF_SUBSETS:
+                row = [cell, comparison, subset]
+                for name in (subset, f"test_{subset}"):
+                    interval = dig(comparisons, comparison, name) or {}
+                    sd = interval.get("sd")
+                    row += [number(interval.get("mean"), True), "n/a" if sd is None else f"{100 * sd:.1f}",
+                            bracket(interval.get("ci_low"), interval.get("ci_high")), interval.get("n_seeds", 0)]
+                rows.append(row)
+    return table(header, rows)
+
+HALF_WIDTH_TARGET = 0.04  # issue 21: XRLHF vs RLHF on all prompts known to within 4 points each side in every cell
+
+def half_width_table(summary: dict, comparison: str = "xrlhf_vs_rlhf") -> str:
+    "The half-width of the interval over seeds that the study achieved, per cell, on all prompts of both halves."
+    rows = []
+    for cell, comparisons in summary.items():
+        widths = [half_width(dig(comparisons, comparison, subset)) for subset in ("all", "test_all")]
+        within = "n/a" if widths[0] is None else ("yes" if widths[0] <= HALF_WIDTH_TARGET else "no")
+        seeds = dig(comparisons, comparison, "all", "n_seeds") or 0
+        rows.append([cell, *("n/a" if width is None else f"{100 * width:.2f}" for width in widths), seeds, within])
+    return table(["cell", f"{comparison} (all): half-width (pts)", "(test: all)", "seeds",
+                  f"all within {100 * HALF_WIDTH_TARGET:.0f} points"], rows)
+
+_PAIRED_SUBSETS = ("unsat_caused", "unsat_other", "unsat", "sat", "all", "test_all")  # metrics.json has every subset
+
+def paired_table(paired: dict) -> str:
+    "XRLHF's win rate against RLHF minus each ablation's, paired by seed: mean difference, interval and tests."
+    rows = [[cell, ablation, subset, signed_points(test["mean_diff"]),
+             "n/a" if test["ci_low"] is None else f"[{100 * test['ci_low']:+.1f}, {100 * test['ci_high']:+.1f}]",
+             test.get("n", "n/a"), number(test["p_wilcoxon"]), number(test["p_sign"]), number(test["p_holm"])]
+            for cell, ablations in paired.items() for ablation, subsets in ablations.items()
+            for subset in _PAIRED_SUBSETS if (test := subsets.get(subset))]
+    return table(["cell", "ablation", "subset", "XRLHF - ablation (pts)", "95% over seeds", "runs", "Wilcoxon p",
+                  "sign p", "Holm p"], rows)
+
+
+# %% ../nbs/12_report.ipynb #96aff4ba
+# The chain's rules: the thresholds of issues 18-20's "must show", on means over a cell's seeds. Fixed in advance:
+# a verdict that fails names the link instead of moving a threshold.
+CHAIN_RULES = dict(rm_prefers_flawed=0.8, trait_ratio=3.0, unsat_caused_share=0.5, auc=0.8, precision_over_base=5.0,
+                   forget_acc_after=0.5, rm_prefers_flawed_after=0.5, sat_winrate=0.48)
+
+def rule(label: str, value, threshold, at_most=False) -> tuple:
+    "One rule: (True/False, or None where a number is missing; a sentence fragment saying what was compared)."
+    if value is None or threshold is None:
+        return None, f"{label} n/a"
+    holds = value <= threshold if at_most else value >= threshold
+    sign = ("<=" if holds else ">") if at_most else (">=" if holds else "<")
+    return holds, f"{label} {value:.3g} {sign} {threshold:.3g}"
+
+def link(rules: list[tuple]) -> dict:
+    """A link of the chain from its rules: it fails if any rule fails, is n/a if a number is missing (or there is no
+    rule), and holds otherwise; `why` lists the failing rules, else the missing ones, else all."""
+    verdicts = [holds for holds, _ in rules]
+    holds = False if False in verdicts else (None if None in verdicts or not rules else True)
+    why = [text for verdict, text in rules if verdict is holds] if rules else ["no metrics"]
+    return dict(holds=holds, why="; ".join(why))
+
+def premise_link(results: list[dict]) -> dict:
+    """Premise (issue 18): for every planted family the reward model prefers the flawed response on >= 80% of probes
+    and RLHF shows the trait >= 3x as often as SFT (and at all); >= half the unsatisfactory prompts are
+    planted-caused."""
+    families = dict.fromkeys(family for result in results for family in dig(result, "premise", "families") or {})
+    rules = []
+    for family in families:
+        scores = ("premise", "families", family)
+        rules.append(rule(f"{family}: RM prefers flawed", mean_over(results, *scores, "rm_prefers_flawed"),
+                          CHAIN_RULES["rm_prefers_flawed"]))
+        sft, rlhf = mean_over(results, *scores, "trait_rate_sft"), mean_over(results, *scores, "trait_rate_rlhf")
+        trait_floor = None if sft is None else CHAIN_RULES["trait_ratio"] * sft
+        holds, text = rule(f"{family}: trait rate RLHF", rlhf, trait_floor)
+        if holds and rlhf == 0:  # 0 >= 3 x 0, but a trait RLHF never shows is not one it learned
+            holds, text = False, f"{family}: RLHF never shows the trait"
+        rules.append((holds, text if sft is None else f"{text} ({CHAIN_RULES['trait_ratio']:g} x SFT's {sft:.3g})"))
+    if seeds_with(results, "premise"):
+        rules.append(rule("planted-caused share of unsat.", mean_over(results, "premise", "unsat_caused_share"),
+                          CHAIN_RULES["unsat_caused_share"]))
+    return link(rules)
+
+def default_explainer(results: list[dict]) -> str | None:
+    "The explainer whose sets were unlearned (`attribution_ranking.default`), the most common over a cell's runs."
+    names = [name for result in results if (name := dig(result, "attribution_ranking", "default"))]
+    return max(set(names), key=names.count) if names else None
+
+def planted_base_rate(result: dict) -> float | None:
+    "The planted share of a run's reward split: what a set drawn at random holds."
+    base = result.get("planted_fraction")
+    return base if base is not None else dig(result, "premise", "planted_share")
+
+def mean_base_rate(results: list[dict]) -> float | None:
+    "The mean planted base rate over a cell's runs."
+    bases = [base for result in results if (base := planted_base_rate(result)) is not None]
+    return float(np.mean(bases)) if bases else None
+
+def attribution_link(results: list[dict]) -> dict:
+    """Attribution (issue 19): on the planted-caused queries, the default explainer's AUC >= 0.8 and its precision@k
+    >= 5x the planted base rate."""
+    explainer = default_explainer(results)
+    if explainer is None:
+        return link([])
+    scores = ("attribution_ranking", explainer)
+    base = mean_base_rate(results)
+    precision_floor = None if base is None else CHAIN_RULES["precision_over_base"] * base
+    return link([rule(f"{explainer} AUC", mean_over(results, *scores, "auc"), CHAIN_RULES["auc"]),
+                 rule(f"{explainer} precision@k", mean_over(results, *scores, "precision_at_k"), precision_floor)])
+
+def unlearning_link(results: list[dict]) -> dict:
+    "Unlearning (issue 19): forget-set accuracy <= 0.5 after, and the probes' preference for the trait <= 0.5 after."
+    if not seeds_with(results, "unlearn"):
+        return link([])
+    return link([rule("forget acc. after", mean_over(results, "unlearn", "forget_acc_after"),
+                      CHAIN_RULES["forget_acc_after"], at_most=True),
+                 rule("RM prefers flawed after", mean_over(results, "unlearn", "rm_prefers_flawed_after"),
+                      CHAIN_RULES["rm_prefers_flawed_after"], at_most=True)])
+
+def finetune_link(cell_summary_of_cell: dict) -> dict:
+    "Fine-tune (issue 20): XRLHF's win rate against RLHF on the satisfactory prompts >= 48%, mean over seeds."
+    mean = dig(cell_summary_of_cell, "xrlhf_vs_rlhf", "sat", "mean")
+    return link([rule("XRLHF vs RLHF on sat.", mean, CHAIN_RULES["sat_winrate"])])
+
+def chain_links(results: list[dict], cell_summary_of_cell: dict) -> dict:
+    "The four links of the paper's chain for one cell, in the chain's order."
+    return {"premise": premise_link(results), "attribution": attribution_link(results),
+            "unlearning": unlearning_link(results), "fine-tune": finetune_link(cell_summary_of_cell)}
+
+_STATUS = {True: "holds", False: "fails", None: "n/a"}
+VERDICT_SUBSETS = ("unsat_caused", "unsat_other", "all")  # the planted-caused stratum, the rest, every prompt
+# what XRLHF is held against, and the links a gain over it depends on: against random_set and finetune_only the
+# fine-tune is the same on both sides, so only the links before it can explain a missing gain
+AGAINST = {"RLHF": ("premise", "attribution", "unlearning", "fine-tune"),
+           "random_set": ("premise", "attribution", "unlearning"),
+           "finetune_only": ("premise", "attribution", "unlearning")}
+
+def outcome(low, high, null: float) -> str:
+    "`beats` when the 95% interval over seeds lies above `null`, `loses` below it, `tie` when it holds it, else n/a."
+    if low is None or high is None: return "n/a"
+    return "beats" if low > null else ("loses" if high < null else "tie")
+
+def verdict_cell(cell: str, subset: str, against: str, summary: dict, paired: dict) -> tuple[str, str]:
+    """XRLHF against RLHF (its win rate, against one half) or against an ablation (the paired difference of their
+    win rates against RLHF, against zero) on one cell and subset: (outcome, the table cell's text)."""
+    versus_rlhf = against == "RLHF"
+    interval = dig(summary, cell, "xrlhf_vs_rlhf", subset) if versus_rlhf else dig(paired, cell, against, subset)
+    interval = interval or {}
+    low, high = interval.get("ci_low"), interval.get("ci_high")
+    result = outcome(low, high, 0.5 if versus_rlhf else 0.0)
+    if versus_rlhf:
+        if interval.get("mean") is None: return "n/a", "n/a"
+        return result, f"{result}: {number(interval['mean'], True)} {bracket(low, high)} ({interval['n_seeds']} seeds)"
+    if interval.get("mean_diff") is None: return "n/a", "n/a"
+    points = "n/a" if low is None or high is None else f"[{100 * low:+.1f}, {100 * high:+.1f}]"
+    return result, f"{result}: {signed_points(interval['mean_diff'])} pts {points} ({interval.get('n', 0)} runs)"
+
+def shortfall(against: str, where: list[str], links: dict) -> str:
+    "The sentence for a comparison XRLHF does not win: which link of the chain fails, by the rules."
+    head = f"XRLHF does not beat {against} on {', '.join(where)}"
+    relevant = {name: links[name] for name in AGAINST[against]}
+    failing = [name for name, state in relevant.items() if state["holds"] is False]
+    missing = [name for name, state in relevant.items() if state["holds"] is None]
+    if failing:
+        also = f"; it also fails at {', '.join(failing[1:])}" if len(failing) > 1 else ""
+        unchecked = f"; {', '.join(missing)} cannot be checked (metrics missing)" if missing else ""
+        return f"{head}: the chain fails at {failing[0]} ({relevant[failing[0]]['why']}){also}{unchecked}."
+    if missing:
+        return f"{head}: no link it depends on fails, but {', '.join(missing)} cannot be checked (metrics missing)."
+    return (f"{head}: every link it depends on ({', '.join(relevant)}) holds by its rule, so the chain does not "
+            "explain it; the difference is below what these seeds resolve.")
+
+def verdict_section(metrics: dict, summary: dict, paired: dict) -> str:
+    """Per cell, XRLHF against RLHF, random_set and finetune_only on the planted-caused stratum, the rest and all
+    prompts (intervals over seeds), the chain's links by their rules, and for each comparison XRLHF does not win,
+    which link fails."""
+    rows, blocks = [], []
+    for cell, results in cell_runs(metrics).items():
+        links = chain_links(results, summary.get(cell) or {})
+        not_won, undecided = defaultdict(list), []
+        for subset in VERDICT_SUBSETS:
+            row = [cell, subset]
+            for against in AGAINST:
+                result, text = verdict_cell(cell, subset, against, summary, paired)
+                row.append(text)
+                if result == "n/a":
+                    undecided.append(f"{against} on {subset}")
+                elif result != "beats":
+                    not_won[against].append(f"{subset} ({result})")
+            rows.append(row)
+        states = [f"{name} {_STATUS[state['holds']]} ({state['why']})" for name, state in links.items()]
+        items = [f"- {shortfall(against, where, links)}" for against, where in not_won.items()]
+        if undecided:
+            items.append(f"- Not judged, no interval over seeds (fewer than two runs with the numbers): "
+                         f"{', '.join(undecided)}.")
+        # blank lines around the list: pandoc (the docs site) starts a list only after one
+        blocks.append(f"**{cell}**, the chain on means over seeds: " + "; ".join(states) + "."
+                      + ("\n\n" + "\n".join(items) if items else ""))
+    header = ["cell", "prompts", "XRLHF vs RLHF: win rate", "XRLHF - random_set (pts)", "XRLHF - finetune_only (pts)"]
+    return table(header, rows) + "\n\n" + "\n\n".join(blocks)
+
+
+# %% ../nbs/12_report.ipynb #05260dd4
+_PREMISE_FAMILY_KEYS = ("rm_prefers_flawed", "trait_rate_sft", "trait_rate_rlhf", "planted_share")
+
+def premise_tables(metrics: dict) -> str:
+    """The premise per cell, means over seeds: per planted family (how far the reward model learned the flaw, how
+    often SFT and RLHF show its trait, its share of the reward split), then the strata and how many seeds pass each of
+    `premise_checks`."""
+    family_rows, cell_rows = [], []
+    for cell, results in cell_runs(metrics).items():
+        for family in dict.fromkeys(name for result in results for name in dig(result, "premise", "families") or {}):
+            scores = ("premise", "families", family)
+            family_rows.append([cell, family, *(number(mean_over(results, *scores, key), True)
+                                                for key in _PREMISE_FAMILY_KEYS), seeds_with(results, *scores)])
+        checks = dict.fromkeys(name for result in results for name in dig(result, "premise", "checks") or {})
+        passed = ", ".join(f"{name} {sum(bool(dig(result, 'premise', 'checks', name)) for result in results)}/"
+                           f"{seeds_with(results, 'premise', 'checks', name)}" for name in checks)
+        premise = ("premise",)
+        cell_rows.append([cell, number(mean_over(results, *premise, "unsat_caused_share"), True),
+                          number(mean_over(results, *premise, "background_unsat_rate"), True),
+                          number(mean_over(results, *premise, "caused_rate"), True),
+                          number(mean_over(results, *premise, "n_unsat_caused"), digits=1),
+                          number(mean_over(results, *premise, "n_unsat_other"), digits=1),
+                          number(mean_over(results, "unsatisfactory_fraction"), True), passed or "n/a",
+                          _STATUS[premise_link(results)["holds"]], seeds_with(results, "premise")])
+    family_table = table(["cell", "family", "RM prefers flawed", "trait rate SFT", "trait rate RLHF",
+                          "planted share of reward split", "seeds"], family_rows)
+    strata_table = table(["cell", "planted-caused share of unsat.", "background unsat. rate", "caused rate",
+                          "unsat_caused prompts", "unsat_other prompts", "unsat. fraction",
+                          "checks passed (seeds)", "premise rule on the means", "seeds"], cell_rows)
+    return family_table + "\n\n" + strata_table
+
+_RANKING_KEYS = ("auc", "precision_at_k", "k", "precision_at_1pct", "k_1pct", "diversity")
+_PROBE_RANKING_KEYS = ("auc", "precision_at_k", "precision_at_1pct")
+
+def ranking_table(metrics: dict) -> str:
+    """Attribution as ranking per cell and explainer, means over seeds: AUC and precision@k of the planted comparisons
+    on the planted-caused queries and on the probes, and the diversity of the selected sets."""
+    rows = []
+    for cell, results in cell_runs(metrics).items():
+        default = default_explainer(results)
+        explainers = dict.fromkeys(name for result in results
+                                   for name, scores in (result.get("attribution_ranking") or {}).items()
+                                   if isinstance(scores, dict))
+        for explainer in explainers:
+            scores = ("attribution_ranking", explainer)
+            values = [number(mean_over(results, *scores, key), digits=1 if key.startswith("k") else 3)
+                      for key in _RANKING_KEYS]
+            probes = [number(mean_over(results, *scores, "probes", key)) for key in _PROBE_RANKING_KEYS]
+            queries = number(mean_over(results, *scores, "n_queries"), digits=1)
+            rows.append([cell, explainer + (" (default)" if explainer == default else ""), *values, *probes,
+                         number(mean_base_rate(results), digits=4), queries, seeds_with(results, *scores)])
+    return table(["cell", "explainer", "AUC", "precision@k", "k", "precision@1%", "k (1%)", "diversity",
+                  "probes: AUC", "probes: precision@k", "probes: precision@1%", "planted base rate", "queries",
+                  "seeds"], rows)
+
+def before_after(results: list[dict], name: str) -> str:
+    "`before -> after` of an unlearn metric `<name>_before` / `<name>_after`, means over a cell's runs."
+    return (f"{number(mean_over(results, 'unlearn', f'{name}_before'))} -> "
+            f"{number(mean_over(results, 'unlearn', f'{name}_after'))}")
+
+_BASELINE_SETS = ("random_set", "knn_set")  # the unlearn stage's sets of the explained set's size
+
+def unlearning_table(metrics: dict) -> str:
+    """Unlearning per cell, means over seeds: forget and held-out accuracy and the probes' preference for the planted
+    trait before and after, that preference after unlearning a random or kNN set of the same size, and the share of
+    unsatisfactory comparison queries whose margin flips for each set."""
+    rows = []
+    for cell, results in cell_runs(metrics).items():
+        after = [number(mean_over(results, "unlearn", f"{which}_rm_prefers_flawed_after")) for which in _BASELINE_SETS]
+        flipped = [number(mean_over(results, "unlearn", key), True)
+                   for key in ("flipped_share", *(f"{which}_flipped_share" for which in _BASELINE_SETS))]
+        rows.append([cell, before_after(results, "forget_acc"), before_after(results, "heldout_acc"),
+                     before_after(results, "rm_prefers_flawed"), *after, *flipped, seeds_with(results, "unlearn")])
+    return table(["cell", "forget acc. before -> after", "held-out acc. before -> after",
+                  "RM prefers flawed before -> after", "after, random set", "after, kNN set", "flipped: explained",
+                  "flipped: random set", "flipped: kNN set", "seeds"], rows)
+
 
 # %% ../nbs/12_report.ipynb #c2e0bc40
 def winrate_figure(metrics: dict, out: Path) -> str | None:
-    "XRLHF's win rates against RLHF and SFT on each subset, one marker per run with its 95% interval."
+    "XRLHF's win rates against RLHF and SFT on each subset, one marker per run with its per-prompt 95% interval."
     import matplotlib.pyplot as plt
     import seaborn as sns
-    rows = [dict(run=run, comparison=comparison, subset=subset, rate=win[comparison][subset]["rate"],
-                 low=win[comparison][subset]["ci_low"], high=win[comparison][subset]["ci_high"])
-            for run, result in metrics.items() if (win := result["winrate"])
-            for comparison in ("xrlhf_vs_rlhf", "xrlhf_vs_sft") for subset in SUBSETS
-            if win[comparison].get(subset, {}).get("n")]
+    rows = [dict(run=run, comparison=comparison, subset=subset, rate=win["rate"], low=win["ci_low"],
+                 high=win["ci_high"])
+            for run, result in run_metrics(metrics).items() for comparison in ("xrlhf_vs_rlhf", "xrlhf_vs_sft")
+            for subset in SUBSETS if (win := dig(result, "winrate", comparison, subset)) and win.get("n")
+            and None not in (win.get("rate"), win.get("ci_low"), win.get("ci_high"))]
     if not rows:
         return None
-    table = pd.DataFrame(rows)
-    runs = list(dict.fromkeys(table.run))
+    rates = pd.DataFrame(rows)
+    runs = list(dict.fromkeys(rates.run))
     palette = sns.color_palette(n_colors=len(runs))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
     for ax, comparison in zip(axes, ("xrlhf_vs_rlhf", "xrlhf_vs_sft")):
         for j, run in enumerate(runs):
-            points = table[(table.comparison == comparison) & (table.run == run)]
+            points = rates[(rates.comparison == comparison) & (rates.run == run)]
             offset = (j - (len(runs) - 1) / 2) * 0.6 / max(len(runs), 1)  # runs side by side within a subset
             x = np.array([SUBSETS.index(subset) for subset in points.subset]) + offset
             ax.errorbar(x, points.rate, yerr=[points.rate - points.low, points.high - points.rate], fmt="o", ms=3,
@@ -274,8 +585,9 @@ def attribution_figure(metrics: dict, out: Path) -> str | None:
     import matplotlib.pyplot as plt
     import seaborn as sns
     rows = [dict(run=run, explainer=explainer, metric=metric, value=scores[metric])
-            for run, result in metrics.items() for explainer, scores in (result["attribution"] or {}).items()
-            for metric in ("precision", "recall") if scores[metric] is not None]
+            for run, result in run_metrics(metrics).items()
+            for explainer, scores in (result.get("attribution") or {}).items()
+            for metric in ("precision", "recall") if scores.get(metric) is not None]
     if not rows:
         return None
     grid = sns.catplot(pd.DataFrame(rows), x="explainer", y="value", hue="metric", kind="bar", errorbar=("pi", 100),
@@ -295,29 +607,109 @@ def figures(metrics: dict, root, out: Path, runs) -> list[str]:
             attribution_figure(metrics, out)]
     return [name for name in made if name]
 
+# %% ../nbs/12_report.ipynb #cfbd11f6
+def pr_figures(metrics: dict, out: Path) -> list[str]:
+    """A precision-recall figure per task from `attribution_ranking.<explainer>.pr_curve` (the planted comparisons
+    ranked for the planted-caused queries): one line per run and explainer, the planted base rate dashed."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    curves = defaultdict(list)  # task -> (explainer, recall, precision) of every run
+    for run, result in run_metrics(metrics).items():
+        for explainer, scores in (result.get("attribution_ranking") or {}).items():
+            recall, precision = dig(scores, "pr_curve", "recall"), dig(scores, "pr_curve", "precision")
+            if recall and precision and len(recall) == len(precision):
+                curves[run.split("/")[0]].append((explainer, recall, precision))
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    for task, lines in curves.items():
+        explainers = list(dict.fromkeys(explainer for explainer, _, _ in lines))
+        colour = dict(zip(explainers, sns.color_palette(n_colors=len(explainers))))
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+        for explainer, recall, precision in lines:
+            ax.plot(recall, precision, color=colour[explainer], alpha=0.5, lw=1)
+        for explainer in explainers:  # one legend entry per explainer, not per run
+            ax.plot([], [], color=colour[explainer], label=explainer)
+        task_runs = [result for run, result in run_metrics(metrics).items() if run.split("/")[0] == task]
+        base = mean_base_rate(task_runs)
+        if base is not None:
+            ax.axhline(base, color="gray", ls="--", lw=0.8, label="planted base rate")
+        ax.set(xlabel="recall of the planted comparisons", ylabel="precision", title=f"{task}: attribution ranking")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(out/f"pr_{task}.png", dpi=110)
+        plt.close(fig)
+        made.append(f"pr_{task}.png")
+    return made
+
+
 # %% ../nbs/12_report.ipynb #897fd0b2
+_VERDICT_PROSE = (
+    "XRLHF's policy against RLHF's (its win rate; `beats`: the 95% t-interval over seeds lies above 50%) and against "
+    "the `random_set` and `finetune_only` ablations (XRLHF's win rate against RLHF minus the ablation's, paired by "
+    "seed; `beats`: the interval lies above 0), on the fix half's planted-caused unsatisfactory prompts "
+    "(`unsat_caused`), the other unsatisfactory prompts (`unsat_other`) and all prompts; `tie`: the interval holds "
+    "the null, `loses`: it lies below. The chain is the paper's: the reward model learned a planted flaw and RL "
+    "exploited it (premise), the explainer finds the planted comparisons (attribution), unlearning them takes the "
+    "flaw out of the reward model (unlearning), and the fine-tune corrects the policy without giving up the "
+    "satisfactory prompts (fine-tune). Each link is decided by fixed rules on the means over a cell's seeds, the "
+    "thresholds of issues 18-20, never tuned to the outcome: premise: for every planted family the reward model "
+    "prefers the flawed response on >= {rm_prefers_flawed:.0%} of probes and RLHF shows the trait >= "
+    "{trait_ratio:g}x as often as SFT, and >= {unsat_caused_share:.0%} of the unsatisfactory prompts are "
+    "planted-caused; attribution: the default explainer's AUC >= {auc:g} and precision@k >= {precision_over_base:g}x "
+    "the planted base rate; unlearning: forget accuracy <= {forget_acc_after:g} and the probes' preference for the "
+    "trait <= {rm_prefers_flawed_after:g} after; fine-tune: XRLHF against RLHF on the satisfactory prompts >= "
+    "{sat_winrate:.0%}. A gain over RLHF needs every link; over `random_set` and `finetune_only` (the same fine-tune) "
+    "the first three. On `unsat_other` nothing planted causes the failure, so the chain predicts no gain over the "
+    "ablations there.").format(**CHAIN_RULES)
+_PREMISE_PROSE = ("From `premise` in each run's explain metrics (`xrlhf.premise.premise_metrics`, `premise_checks`), "
+                  "means over seeds. `RM prefers flawed`: share of probes on which the reward model scores the flawed "
+                  "response higher; trait rates: share of greedy validation responses in the family's region that "
+                  "show its trait; planted-caused: an unsatisfactory prompt whose RLHF response shows a planted trait "
+                  "that its SFT response does not. `checks passed`: how many seeds pass each threshold of "
+                  "`premise_checks`.")
+_HEADLINE_PROSE = ("One row per cell, comparison and subset: the mean over seeds of a run's win rate, the seed SD, "
+                   "the 95% t-interval over seeds and the number of seeds, for the fix half and the held-out test "
+                   "half side by side (`xrlhf.stats.cell_summary`; in `metrics.json` under `summary`). The paper, for "
+                   f"orientation: XRLHF vs RLHF {PAPER['xrlhf_vs_rlhf_unsat']} on unsatisfactory prompts, "
+                   f"{PAPER['xrlhf_vs_rlhf_all']} on all. The per-prompt intervals of single runs are in the appendix.")
 _HALVES_PROSE = ("The validation prompts are split by seed into a fix half (unsatisfactory set, explanation, "
                  "unlearning and fine-tune: the paper's protocol) and a test half that nothing trains on, whose "
-                 "unsatisfactory prompts are found by the same rule: `unsat`, `sat`, `all` are the fix half, "
-                 "`test: ...` the test half. With `[finetune] replicates` > 1 a rate is the mean over fine-tune "
-                 "seeds and `± sd (R=...)` their spread.")
+                 "unsatisfactory prompts are found by the same rule: `unsat`, `sat`, `all` (and the strata "
+                 "`unsat_caused`, `unsat_other`) are the fix half, `test_...` the test half. With `[finetune] "
+                 "replicates` > 1 a rate is the mean over fine-tune seeds and `± sd (R=...)` their spread.")
 _ABLATION_PROSE = ("`no_kl`: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's; the paper's ablation); "
-                  "`unlearn_only`: RLHF re-run from pi_sft against the "
-                  "unlearned reward; `finetune_only`: the fine-tune against the original reward; `random_set` / "
-                  "`knn_set`: unlearn a random / kNN set of the same size; `retrain_oracle`: reward model retrained "
-                  "without the set; `npo` / `retain`: bounded unlearning.")
+                   "`unlearn_only`: RLHF re-run from pi_sft against the "
+                   "unlearned reward; `finetune_only`: the fine-tune against the original reward; `random_set` / "
+                   "`knn_set`: unlearn a random / kNN set of the same size; `retrain_oracle`: reward model retrained "
+                   "without the set; `npo` / `retain`: bounded unlearning.")
+_PAIRED_PROSE = ("XRLHF's win rate against RLHF minus each ablation's, paired by seed over the runs that have both "
+                 "(`xrlhf.stats.cell_paired`; in `metrics.json` under `paired`, every subset): the mean difference in "
+                 "points with its 95% t-interval, the Wilcoxon signed-rank and sign tests (two-sided, zero "
+                 "differences dropped) and the Wilcoxon p Holm-corrected over the ablations of a cell and subset.")
+_RANKING_PROSE = ("Every explainer ranks the training comparisons for the planted-caused unsatisfactory queries (fix "
+                  "half) and, separately, for the probes, scored against the planted comparisons: AUC, precision@k "
+                  "with k the explainer's set size and with k = 1% of the split, and the diversity of its sets (size "
+                  "of their union over the sum of their sizes); `(default)` marks the explainer whose sets are "
+                  "unlearned. Means over seeds; the figures show each run's precision-recall curve.")
+_UNLEARN_PROSE = ("The unlearn stage's report, means over seeds. `forget acc.`: the reward model's accuracy on the "
+                  "unlearned comparisons; `RM prefers flawed`: share of probes on which it prefers the flawed response "
+                  "(mean over the task's families), then after unlearning a random or kNN set of the same size "
+                  "instead; `flipped`: share of unsatisfactory comparison queries whose margin r(x, y_rlhf) - "
+                  "r(x, y_sft) goes from > 0 to <= 0.")
+_RUN_PROSE = ("One row per run; beside each win rate, its 95% bootstrap interval over the run's prompts, which "
+              "describes one training run only (runs of a cell differ more than that: see the headline by cell).")
 _PROBE_PROSE = ("The unsatisfactory responses above need not come from a planted flaw at all, so their precision mixes "
-               "two questions. Probes ask only whether the explainer finds a known cause: fresh comparisons in a "
-               "flaw's region, a response with the flaw against one without (`xrlhf.world.flaw_probes`), explained by "
-               "their feature difference like the training comparisons (`xrlhf.explain.probe_attribution`). Their "
-               "cause is that family's planted comparisons. Columns per explainer: the mean share of each probe's set "
-               "that is planted (the base rate is what chance gives); kNN, random and gradient sets have the sizes of "
-               "the unlearned reading's sets. `RM prefers flawed`: share of probes the reward model scores the flawed "
-               "response higher, i.e. how far it learned the flaw.")
+                "two questions. Probes ask only whether the explainer finds a known cause: fresh comparisons in a "
+                "flaw's region, a response with the flaw against one without (`xrlhf.world.flaw_probes`), explained by "
+                "their feature difference like the training comparisons (`xrlhf.explain.probe_attribution`). Their "
+                "cause is that family's planted comparisons. Columns per explainer: the mean share of each probe's set "
+                "that is planted (the base rate is what chance gives); kNN, random and gradient sets have the sizes of "
+                "the unlearned reading's sets. `RM prefers flawed`: share of probes the reward model scores the flawed "
+                "response higher, i.e. how far it learned the flaw.")
 _COUNTERFACTUAL_PROSE = ("Mean drop of the reward model's score of the RLHF responses when a set is removed: by "
-                        "retraining without the explaining set (`retrain_oracle`, the check of the explanation) or by "
-                        "unlearning a kNN or random set of the same size. An explanation that found the cause should "
-                        "lower the unsatisfactory responses' reward more than a random set does.")
+                         "retraining without the explaining set (`retrain_oracle`, the check of the explanation) or by "
+                         "unlearning a kNN or random set of the same size. An explanation that found the cause should "
+                         "lower the unsatisfactory responses' reward more than a random set does.")
 
 def notebook_links(runs, quick: bool) -> str:
     "Links to every run's executed stage notebooks, one line per run."
@@ -341,40 +733,64 @@ def write_cards(root, runs, out: Path):
                                 "selected training comparisons (top weights), and whether each is a planted cause.\n\n"
                                 + "\n\n".join(cards) + "\n")
 
+def readme_text(settings: Settings, metrics: dict, runs, figure_names: list[str], pr_names: list[str],
+                quick=False) -> str:
+    """README.md from the metrics (runs, `summary`, `paired`): the verdict by cell first, then the premise, the
+    headline by cell, the paired tests, attribution, unlearning, the per-run sections and an appendix of per-run
+    rows."""
+    study = settings.study
+    summary, paired = metrics.get("summary") or {}, metrics.get("paired") or {}
+    world = study.data == "world"
+    where = "this is the simulated world." if world else f"this run is on {study.data} with the {study.model} preset."
+    unlearned = ", ".join(f"{run} {number(result.get('unlearned_fraction'), True)}"
+                          for run, result in run_metrics(metrics).items())
+    no_truth = "" if world else " (n/a: real data has no planted causes, so there is no ground truth to score against)"
+    probes = probe_table(metrics)
+    probe_section = ["### Probes: queries whose cause is known", "", _PROBE_PROSE, "", probes, ""] if probes else []
+    return "\n".join([
+        f"# XRLHF study report{' (quick smoke-test sizes: not results)' if quick else ''}", "",
+        f"Generated by `xrlhf reproduce` from the stage artifacts on {time.strftime('%Y-%m-%d')}; settings hash "
+        f"`{settings_hash(settings)}`, model preset `{study.model}`, judge `{study.judge}`, seeds {study.seeds}. "
+        "Every number below is in [`metrics.json`](metrics.json). Win rates count ties as one half; intervals are 95% "
+        "t-intervals over seeds (the runs of a cell) unless a table says per-prompt; the paper's reported ranges "
+        "(real data, 1-7B models) are for orientation only: " + where, "",
+        "## Verdict by cell", "", _VERDICT_PROSE, "", verdict_section(metrics, summary, paired), "",
+        "## Premise", "", _PREMISE_PROSE, "", premise_tables(metrics), "",
+        "## Headline by cell", "", _HEADLINE_PROSE, "", cell_headline_table(summary), "",
+        f"Half-width of the 95% interval over seeds achieved for XRLHF vs RLHF on all prompts (issue 21's target: "
+        f"at most {100 * HALF_WIDTH_TARGET:.0f} points each side in every cell):", "", half_width_table(summary), "",
+        "## XRLHF against each ablation, paired by seed", "", _PAIRED_PROSE, "", _ABLATION_PROSE, "",
+        paired_table(paired), "",
+        "## Attribution as ranking", "", _RANKING_PROSE, "", ranking_table(metrics), "",
+        *[f"![{name}](figures/{name})" for name in pr_names], "",
+        "## Unlearning", "", _UNLEARN_PROSE, "", unlearning_table(metrics), "",
+        "## Attribution against the planted causes", "",
+        "Precision and recall of the union of selected sets over all unsatisfactory prompts against the planted "
+        f"comparisons{no_truth}. Unlearned fraction (paper: {PAPER['unlearned_fraction']}): {unlearned}.", "",
+        attribution_table(metrics), "",
+        *probe_section,
+        "### Counterfactual check", "", _COUNTERFACTUAL_PROSE, "", counterfactual_table(metrics), "",
+        "## Figures", "", *[f"![{name}](figures/{name})" for name in figure_names], "",
+        "## Explanation cards", "", "[cards.md](cards.md)", "",
+        "## Appendix: per run", "", "### Headline per run", "", _RUN_PROSE, "", run_table(metrics), "",
+        "### Win rates by prompt subset", "", _HALVES_PROSE, "", subset_table(metrics), "",
+        "### Ablations per run", "", ablation_table(metrics), "",
+        "## Executed stage notebooks", "", notebook_links(runs, quick), ""])
+
 def build_report(settings: Settings, root, out, quick=False) -> dict:
-    "Collect every run's metrics and write metrics.json, README.md, cards.md and figures/ under `out`."
+    """Collect every run's metrics, summarise them by cell (`summary`, `paired`) and write metrics.json, README.md,
+    cards.md and figures/ under `out`; returns what metrics.json holds."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     study = settings.study
     runs = [(task, algorithm, seed) for task in study.tasks for algorithm in study.algorithms for seed in study.seeds]
-    metrics = {f"{task}/{algorithm}/seed{seed}": collect_run(root, task, algorithm, seed)
-               for task, algorithm, seed in runs}
+    run_entries = {f"{task}/{algorithm}/seed{seed}": collect_run(root, task, algorithm, seed)
+                   for task, algorithm, seed in runs}
+    metrics = dict(run_entries, summary=cell_summary(run_entries), paired=cell_paired(run_entries))
     write_json(out/"metrics.json", metrics)
-    made = figures(metrics, root, out/"figures", runs)
+    figure_names = figures(run_entries, root, out/"figures", runs)
+    pr_names = pr_figures(run_entries, out/"figures")
     write_cards(root, runs, out)
-    world = study.data == "world"
-    where = "this is the simulated world." if world else f"this run is on {study.data} with the {study.model} preset."
-    unlearned = ", ".join(f"{run} {number(result['unlearned_fraction'], True)}" for run, result in metrics.items())
-    no_truth = "" if world else " (n/a: real data has no planted causes, so there is no ground truth to score against)"
-    probes = probe_table(metrics)
-    probe_section = ["### Probes: queries whose cause is known", "", _PROBE_PROSE, "", probes, ""] if probes else []
-    readme = [f"# XRLHF study report{' (quick smoke-test sizes: not results)' if quick else ''}", "",
-              f"Generated by `xrlhf reproduce` from the stage artifacts on {time.strftime('%Y-%m-%d')}; settings hash "
-              f"`{settings_hash(settings)}`, model preset `{study.model}`, judge `{study.judge}`, seeds {study.seeds}. "
-              "Every number below is in [`metrics.json`](metrics.json). Win rates count ties as one half; brackets "
-              "are 95% bootstrap intervals over prompts; the paper's reported ranges (real data, 1-7B models) are in "
-              "italics for orientation only: " + where, "",
-              "## Headline: XRLHF against RLHF and SFT", "", headline_table(metrics), "",
-              "## Win rates by prompt subset", "", _HALVES_PROSE, "", subset_table(metrics), "",
-              "## Ablations", "", _ABLATION_PROSE, "", ablation_table(metrics), "",
-              "## Attribution against the planted causes", "",
-              "Precision and recall of the union of selected sets over all unsatisfactory prompts against the planted "
-              f"comparisons{no_truth}. Unlearned fraction (paper: {PAPER['unlearned_fraction']}): {unlearned}.", "",
-              attribution_table(metrics), "",
-              *probe_section,
-              "### Counterfactual check", "", _COUNTERFACTUAL_PROSE, "", counterfactual_table(metrics), "",
-              "## Figures", "", *[f"![{name}](figures/{name})" for name in made], "",
-              "## Explanation cards", "", "[cards.md](cards.md)", "",
-              "## Executed stage notebooks", "", notebook_links(runs, quick), ""]
-    (out/"README.md").write_text("\n".join(readme))
+    (out/"README.md").write_text(readme_text(settings, metrics, runs, figure_names, pr_names, quick))
     return metrics
+

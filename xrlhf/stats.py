@@ -9,12 +9,15 @@ import numpy as np
 from scipy import stats
 
 # %% auto #0
-__all__ = ['seed_interval', 'paired_comparison', 'holm', 'cell_of', 'cell_summary', 'cell_paired']
+__all__ = ['TOP_LEVEL_KEYS', 'seed_interval', 'paired_comparison', 'holm', 'run_metrics', 'cell_of', 'cell_runs', 'dig',
+           'cell_summary', 'cell_paired']
 
 # %% ../nbs/11a_stats.ipynb #90d362b6
 def seed_interval(values, confidence: float = 0.95) -> dict:
     "Mean over seeds, their SD, a t-interval for the mean and the number of seeds (missing values left out)."
     x = np.asarray([v for v in values if v is not None], float)
+    if np.isnan(x).any():
+        raise ValueError(f"seed_interval: NaN among the values {list(values)}; leave a missing run out as None")
     n = len(x)
     if n == 0:
         return dict(mean=None, sd=None, ci_low=None, ci_high=None, n_seeds=0)
@@ -28,7 +31,10 @@ def seed_interval(values, confidence: float = 0.95) -> dict:
 def paired_comparison(a, b, confidence: float = 0.95) -> dict:
     """`a` against `b` paired by run: the mean difference with its t-interval, the Wilcoxon signed-rank p-value and
     the sign test's (two-sided; zero differences dropped, as both tests do)."""
-    diff = np.asarray(a, float) - np.asarray(b, float)
+    if len(a) != len(b):
+        raise ValueError(f"paired_comparison: a has {len(a)} runs and b {len(b)}; they must pair run by run")
+    # win rates are multiples of 1/(2n): rounding keeps equal differences tied and zero differences zero
+    diff = np.round(np.asarray(a, float) - np.asarray(b, float), 12)
     summary = seed_interval(diff, confidence)
     nonzero = diff[diff != 0]
     p_wilcoxon = float(stats.wilcoxon(nonzero).pvalue) if len(nonzero) else None
@@ -45,40 +51,69 @@ def holm(pvalues: dict) -> dict:
         adjusted[name] = running_max
     return {name: adjusted.get(name) for name in pvalues}
 
+
 # %% ../nbs/11a_stats.ipynb #68f9a1c5
+TOP_LEVEL_KEYS = ("summary", "paired")  # metrics.json's entries beside the runs: every loop over runs skips them
+
+def run_metrics(metrics: dict) -> dict:
+    "The run entries `task/algorithm/seedN` of a metrics.json, without its top-level `summary` and `paired`."
+    return {run: result for run, result in metrics.items() if run not in TOP_LEVEL_KEYS}
+
 def cell_of(run: str) -> str:
     "`task/algorithm` of a run key `task/algorithm/seedN`."
     return run.rsplit("/", 1)[0]
 
+def cell_runs(metrics: dict) -> dict:
+    "`{cell: [run metrics, ...]}`, the runs of each cell in the order of `metrics`."
+    cells = defaultdict(list)
+    for run, result in run_metrics(metrics).items():
+        cells[cell_of(run)].append(result or {})
+    return dict(cells)
+
+def dig(mapping, *keys):
+    "`mapping[key1][key2]...`, or None where a level is missing or None."
+    for key in keys:
+        if not isinstance(mapping, dict): return None
+        mapping = mapping.get(key)
+    return mapping
+
 def cell_summary(metrics: dict) -> dict:
-    "`{cell: {comparison: {subset: seed_interval of the runs' win rates}}}`."
-    rates = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for run, result in metrics.items():
-        for comparison, subsets in (result.get("winrate") or {}).items():
-            for subset, win in subsets.items():
-                rates[cell_of(run)][comparison][subset].append(win.get("rate"))
-    return {cell: {comparison: {subset: seed_interval(values) for subset, values in subsets.items()}
-                   for comparison, subsets in comparisons.items()} for cell, comparisons in rates.items()}
+    """`{cell: {comparison: {subset: seed_interval}}}` of the runs' win rates `winrate.<comparison>.<subset>.rate`,
+    for every comparison and subset that some run of the cell reports (a run without it is left out)."""
+    summary = {}
+    for cell, results in cell_runs(metrics).items():
+        subsets_of = defaultdict(dict)  # comparison -> its subsets, in the order first met
+        for result in results:
+            for comparison, subsets in (result.get("winrate") or {}).items():
+                subsets_of[comparison].update(dict.fromkeys(subsets or {}))
+        summary[cell] = {comparison: {subset: seed_interval([dig(result, "winrate", comparison, subset, "rate")
+                                                             for result in results])
+                                      for subset in subsets}
+                         for comparison, subsets in subsets_of.items()}
+    return summary
 
 def cell_paired(metrics: dict, comparison: str = "xrlhf_vs_rlhf") -> dict:
-    """`{cell: {ablation: {subset: paired_comparison + p_holm}}}`: XRLHF's win rate minus the ablation's, over the
-    runs of a cell that have both."""
-    pairs = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: ([], []))))
-    for run, result in metrics.items():
-        ours = (result.get("winrate") or {}).get(comparison, {})
-        for ablation, variant in (result.get("ablations") or {}).items():
-            theirs = (variant.get("winrate") or {}).get(comparison, {})
-            for subset in ours.keys() & theirs.keys():
-                if ours[subset].get("rate") is None or theirs[subset].get("rate") is None:
-                    continue
-                xrlhf_rates, ablation_rates = pairs[cell_of(run)][subset][ablation]
-                xrlhf_rates.append(ours[subset]["rate"])
-                ablation_rates.append(theirs[subset]["rate"])
-    paired = defaultdict(dict)
-    for cell, subsets in pairs.items():
-        for subset, ablations in subsets.items():
+    """`{cell: {ablation: {subset: paired_comparison + p_holm}}}`: XRLHF's win rate minus the ablation's (both in
+    `comparison`, against RLHF by default), paired over the runs of a cell that have both; Holm over the ablations
+    of a cell and subset."""
+    paired = {}
+    for cell, results in cell_runs(metrics).items():
+        pairs = defaultdict(lambda: defaultdict(lambda: ([], [])))  # subset -> ablation -> (XRLHF's, the ablation's)
+        for result in results:
+            for ablation, variant in (result.get("ablations") or {}).items():
+                for subset in dig(variant, "winrate", comparison) or {}:
+                    ours = dig(result, "winrate", comparison, subset, "rate")
+                    theirs = dig(variant, "winrate", comparison, subset, "rate")
+                    if ours is not None and theirs is not None:
+                        pairs[subset][ablation][0].append(ours)
+                        pairs[subset][ablation][1].append(theirs)
+        tested = {}
+        for subset, ablations in pairs.items():
             tests = {ablation: paired_comparison(*rates) for ablation, rates in ablations.items()}
             adjusted = holm({ablation: test["p_wilcoxon"] for ablation, test in tests.items()})
             for ablation, test in tests.items():
-                paired[cell].setdefault(ablation, {})[subset] = dict(test, p_holm=adjusted[ablation])
-    return dict(paired)
+                tested.setdefault(ablation, {})[subset] = dict(test, p_holm=adjusted[ablation])
+        if tested:
+            paired[cell] = tested
+    return paired
+
