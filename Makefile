@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev,docs,lab]'
+	# kronfluence without its torchvision requirement (never imported; PyPI's wheel breaks transformers on CPU torch)
+	$(PY) -m pip install -q --no-deps -c constraints.txt kronfluence==1.0.1
 	$(PY) -m ipykernel install --sys-prefix --name xrlhf --display-name "Python (xrlhf)" >/dev/null
 	touch $(STAMP)
 
