@@ -6,12 +6,16 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from .core import progress
 
 # %% auto #0
-__all__ = ['EXPLAINERS', 'SOLVERS', 'ExplainError', 'check_features', 'check_query', 'prepare', 'min_norm_point', 'project',
-           'hull_distance', 'nearest_first', 'explain_one', 'explain_reference', 'explain', 'attribution',
-           'probe_attribution', 'plot_explanation']
+__all__ = ['READINGS', 'QUERY_KINDS', 'EXPLAINERS', 'RANKERS', 'SOLVERS', 'METHODS', 'PROBE_KEYS', 'L2_GRID', 'ExplainError',
+           'check_features', 'check_query', 'prepare', 'min_norm_point', 'project', 'hull_distance', 'nearest_first',
+           'explain_one', 'explain_reference', 'comparison_queries', 'bt_loss', 'fit_head', 'representer_weights',
+           'projections', 'ranking_scores', 'explain', 'explain_all', 'attribution', 'auc', 'ranking_metrics',
+           'probe_attribution', 'pool_probes', 'attribution_ranking', 'refit_without', 'head_after_removal',
+           'removal_margins', 'save_with_head', 'select_l2', 'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):
@@ -113,6 +117,8 @@ def nearest_first(D, p, sq=None):
     return np.lexsort((np.arange(len(D)), _sq_distances(D, p, sq)))
 
 # %% ../nbs/07_explain.ipynb #ff23befc
+READINGS = ("prefix", "face", "weighted")  # Algorithm 1's readings: each returns a set whose hull holds phi_hat
+
 def _hull_of_rows(D, rows, p, sq):
     "`hull_distance` of `p` to the hull of the rows `rows` of D."
     return hull_distance(D[rows], p, sq=sq[rows])
@@ -120,23 +126,20 @@ def _hull_of_rows(D, rows, p, sq):
 def explain_one(D, q, tol=1e-6, reading="prefix", phat=None, prep=None):
     """XRLHF explanation of one query feature `q`: dict(selected, weights, residual, distance, checks, status).
     `prep = prepare(D)` of checked `D` saves two passes over it per query."""
+    if reading not in READINGS: raise ExplainError(f"unknown reading {reading!r}; known: {', '.join(READINGS)}")
     if prep is None:
         D = check_features(D)
         prep = prepare(D)
     q = check_query(D, q)
     sq, scale = prep
     atol = tol * scale  # feasible: phi_hat within this distance of a hull
-    if phat is None:
-        phat, _, _, distance = project(D, q, sq=sq)
-    else:
-        distance = float(np.linalg.norm(phat - q))
-    if reading == "weighted": return _explain_weighted(D, phat, distance, scale, tol, sq)
+    if phat is None: phat = project(D, q, sq=sq)[0]
+    distance = float(np.linalg.norm(phat - q))  # one formula whether phat was given or not: the same tables
+    if reading == "weighted": return _explain_weighted(D, q, phat, distance, scale, tol, sq)
     order = nearest_first(D, phat, sq)
-    face_size = None  # outside the hull only comparisons on the supporting hyperplane through phat can carry weight
+    face_size = None
     if distance > atol:
-        normal = (q - phat) / distance
-        on_face = np.abs((D @ normal - phat @ normal)[order]) <= 1e3 * tol * scale
-        face_ranks = np.flatnonzero(on_face)  # ranks, in `order`, of the points on the face
+        face_ranks = np.flatnonzero(_on_face(D[order], q, phat, distance, tol, scale))  # ranks, in `order`
         face_size = _smallest_face_prefix(D[order[face_ranks]], phat, atol)
     if reading == "face" and face_size is not None:
         selected = order[face_ranks[:face_size]]
@@ -184,22 +187,32 @@ def _smallest_face_prefix(face_points, p, atol):
             lo = mid + 1
     return hi
 
-def _explain_weighted(D, phat, distance, scale, tol, sq=None):
-    "Reading (b): min sum_i w_i ||dphi_i - phat|| s.t. D^T w = phat, w on the simplex (an LP; support <= d+1)."
+def _on_face(D, q, phat, distance, tol, scale):
+    """Rows of `D` on the supporting hyperplane through `phat` normal to `q - phat` (q outside the hull): the only
+    comparisons that can carry weight in a convex combination equal to `phat`."""
+    normal = (q - phat) / distance
+    return np.abs(D @ normal - phat @ normal) <= 1e3 * tol * scale
+
+def _explain_weighted(D, q, phat, distance, scale, tol, sq=None):
+    """Reading (b): min sum_i w_i ||dphi_i - phat|| s.t. D^T w = phat, w on the simplex (an LP; support <= d+1).
+    With `q` outside the hull the LP runs over the face's rows alone: no other row can carry weight."""
     from scipy.optimize import linprog
-    cost = np.sqrt(_sq_distances(D, phat, sq))  # (N,) each comparison's distance to phi_hat
-    A_eq = np.vstack([D.T, np.ones(len(D))])
+    rows = np.arange(len(D))
+    if distance > tol * scale: rows = np.flatnonzero(_on_face(D, q, phat, distance, tol, scale))
+    sq = np.einsum("ij,ij->i", D, D) if sq is None else sq
+    cost = np.sqrt(_sq_distances(D[rows], phat, sq[rows]))  # each candidate's distance to phi_hat
+    A_eq = np.vstack([D[rows].T, np.ones(len(rows))])
     b_eq = np.append(phat, 1.0)
     solution = linprog(cost, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
     if solution.status != 0:
         return dict(selected=np.array([], int), weights=np.array([]), residual=np.nan, distance=distance, checks=1,
                     status=f"lp failed: {solution.message}", phat=phat)
-    weights = solution.x
-    selected = np.flatnonzero(weights > 1e-9)
-    selected = selected[np.argsort(cost[selected], kind="stable")]
-    residual = float(np.linalg.norm(weights[selected] @ D[selected] - phat))
+    kept = np.flatnonzero(solution.x > 1e-9)
+    kept = kept[np.argsort(cost[kept], kind="stable")]  # nearest first
+    weights, selected = solution.x[kept], rows[kept]
+    residual = float(np.linalg.norm(weights @ D[selected] - phat))
     status = "ok" if residual <= 1e-4 * scale else "infeasible"
-    return dict(selected=selected, weights=weights[selected], residual=residual / scale, distance=distance, checks=1,
+    return dict(selected=selected, weights=weights, residual=residual / scale, distance=distance, checks=1,
                 status=status, phat=phat)
 
 # %% ../nbs/07_explain.ipynb #8eeec755
@@ -234,59 +247,153 @@ def explain_reference(D, q, tol=1e-6, max_checks=None):
     return dict(selected=order[:0], weights=np.array([]), residual=np.nan, distance=float(np.linalg.norm(phat - q)),
                 checks=checks, status="infeasible", phat=phat)
 
-# %% ../nbs/07_explain.ipynb #9295c2ca
-EXPLAINERS = ("xrlhf", "face", "weighted", "comparison", "knn", "random", "gradient")
-SOLVERS = ("xrlhf", "face", "weighted", "comparison")  # the per-query LP/QP work; the baselines are cheap
+# %% ../nbs/07_explain.ipynb #3e5e41b7
+QUERY_KINDS = ("response", "comparison")  # phi(x, y_rlhf); phi(x, y_rlhf) - phi(x, y_sft)
+EXPLAINERS = dict(xrlhf=("response", "prefix"), comparison=("comparison", "prefix"), face=("comparison", "face"),
+                  weighted=("comparison", "weighted"), knn=("comparison", "knn"), random=("comparison", "random"),
+                  gradient=("comparison", "gradient"), representer=("comparison", "representer"))  # (query, method)
 
+def comparison_queries(phi_response, phi_reference):
+    "dq = phi(x, y) - phi(x, y_ref), row by row: queries in the space of the training differences dphi."
+    phi_response, phi_reference = np.asarray(phi_response, np.float64), np.asarray(phi_reference, np.float64)
+    if phi_response.shape != phi_reference.shape:
+        raise ExplainError(f"response features {phi_response.shape} and reference features "
+                           f"{phi_reference.shape} differ")
+    return phi_response - phi_reference
+
+# %% ../nbs/07_explain.ipynb #5609e7ed
+def bt_loss(D, theta, l2) -> float:
+    "The L2 Bradley-Terry loss of head `theta` on features `D`: mean softplus(-theta^T dphi_i) + l2/2 |theta|^2."
+    return float(np.logaddexp(0, -(D @ theta)).mean() + l2 / 2 * theta @ theta)
+
+def fit_head(D, l2, theta0=None, tol=1e-12, max_iter=100):
+    """The head minimising `bt_loss` on frozen features `D` (N, d), by Newton's method in float64; `theta0` warm-starts
+    it. Unique for `l2 > 0`; converged when |gradient| <= `tol` * (the largest row norm of D)."""
+    D = check_features(D)
+    if not np.isfinite(l2) or l2 <= 0: raise ExplainError(f"l2 must be a positive number, got {l2!r}")
+    N, d = D.shape
+    theta = np.zeros(d) if theta0 is None else check_query(D, theta0).copy()
+    scale = prepare(D)[1]
+    for _ in range(max_iter):
+        pull = expit(-(D @ theta))  # (N,) sigmoid(-margin_i): how hard comparison i still pulls on theta
+        gradient = l2 * theta - pull @ D / N
+        if np.linalg.norm(gradient) <= tol * scale: return theta
+        hessian = (D.T * (pull * (1 - pull))) @ D / N + l2 * np.eye(d)
+        step = np.linalg.solve(hessian, gradient)
+        decrement = gradient @ step  # twice the loss reduction a full step predicts
+        size, loss = 1.0, bt_loss(D, theta, l2)
+        # below 1e-12 the full step is in Newton's quadratic phase and float64 losses cannot rank the candidates
+        while decrement > 1e-12 and bt_loss(D, theta - size * step, l2) > loss - 1e-4 * size * decrement:
+            size /= 2
+        theta = theta - size * step
+    raise ExplainError(f"fit_head: not converged in {max_iter} Newton steps (l2={l2}); features ill-scaled?")
+
+def representer_weights(D, l2, theta=None):
+    """alpha_i = sigmoid(-theta^T dphi_i) / (l2 N) of the L2 head `theta` (fitted here unless given), so that
+    theta = sum_i alpha_i dphi_i at the optimum."""
+    D = check_features(D)
+    theta = fit_head(D, l2) if theta is None else theta
+    return expit(-(D @ theta)) / (l2 * len(D))
+
+# %% ../nbs/07_explain.ipynb #010c2f31
+RANKERS = ("knn", "random", "gradient", "representer")  # a score per comparison; their set is its top k
+SOLVERS = READINGS  # the per-query QP/LP work; a ranker costs one matrix product for all queries
+METHODS = READINGS + RANKERS
+
+def projections(D, Q, prep=None):
+    "phi_hat, the projection onto conv(D), of each query row of `Q`: (phat (m, d), distance (m,))."
+    D, Q = check_features(D, np.atleast_2d(Q))
+    sq_norms = (prepare(D) if prep is None else prep)[0]
+    phats, distances = np.empty_like(Q), np.empty(len(Q))
+    for i, q in enumerate(Q):
+        phats[i] = project(D, q, sq=sq_norms)[0]
+        distances[i] = np.linalg.norm(phats[i] - q)  # as `explain_one` measures it
+    return phats, distances
+
+def ranking_scores(D, Q, method, theta=None, l2=None, seed=0, phat=None):
+    """(m, N): how responsible each comparison (row of `D`) is for each query row of `Q` by `method`, higher = more.
+    Readings: minus the squared distance to phi_hat (`phat`, computed unless given); `gradient` needs the trained
+    head `theta`, `representer` the L2 strength `l2` of its refitted head."""
+    D, Q = check_features(D, np.atleast_2d(Q))
+    sq_norms = prepare(D)[0]
+    if method in READINGS:
+        phat = projections(D, Q)[0] if phat is None else check_query(D, np.atleast_2d(phat))
+        if len(phat) != len(Q): raise ExplainError(f"{len(phat)} projections for {len(Q)} queries")
+        return -np.array([_sq_distances(D, p, sq_norms) for p in phat]).reshape(len(Q), len(D))
+    if method == "knn": return -np.array([_sq_distances(D, q, sq_norms) for q in Q]).reshape(len(Q), len(D))
+    if method == "random": return np.random.default_rng(seed).random((len(Q), len(D)))
+    if method == "gradient":
+        if theta is None: raise ExplainError("gradient: needs the trained reward head `theta`")
+        return expit(-(D @ check_query(D, theta)))[None, :] * (Q @ D.T)
+    if method == "representer":
+        if l2 is None: raise ExplainError("representer: needs `l2`, the L2 strength of the refitted head")
+        return representer_weights(D, l2)[None, :] * (Q @ D.T)
+    raise ExplainError(f"unknown explainer method {method!r}; known: {', '.join(METHODS)}")
+
+# %% ../nbs/07_explain.ipynb #9295c2ca
 def _result_row(query_index, result) -> dict:
-    "One row of `explain`'s table from a solver's or baseline's result dict."
+    "One row of `explain`'s table from a solver's or ranker's result dict."
     return dict(query=query_index, selected=[int(s) for s in result["selected"]], size=len(result["selected"]),
                 status=result["status"], checks=result.get("checks", 0), residual=result.get("residual"),
                 distance=result.get("distance"), weights=[float(w) for w in result.get("weights", [])])
 
-def _solve_one(D, q, method, tol, prep=None) -> dict:
-    "One query of a solver method; a numerical failure becomes the query's status, never a dropped row."
-    reading = {"xrlhf": "prefix", "comparison": "prefix"}.get(method, method)
+def _solve_one(D, q, reading, tol, prep=None, phat=None) -> dict:
+    "One query of a reading; a numerical failure becomes the query's status, never a dropped row."
     try:
-        return explain_one(D, q, tol, reading, prep=prep)
+        return explain_one(D, q, tol, reading, phat=phat, prep=prep)
     except (np.linalg.LinAlgError, ValueError) as error:
         if isinstance(error, ExplainError): raise
         return dict(selected=np.array([], int), status=f"error: {error}", checks=0)
 
-def explain(D, Q, method="xrlhf", tol=1e-6, sizes=None, theta=None, seed=0, desc=None, workers=1) -> pd.DataFrame:
-    """Explain each query row of `Q` against comparison features `D`; one row per query.
-    `workers > 1` spreads the solver methods' queries over processes."""
+def explain(D, Q, method="prefix", tol=1e-6, sizes=None, theta=None, seed=0, desc=None, workers=1, l2=None,
+            phat=None) -> pd.DataFrame:
+    """Explain each query row of `Q` against comparison features `D` by `method` (a reading or a ranker); one row
+    per query. Rankers select the top `sizes[i]`; `phat`: the queries' projections, if already computed;
+    `workers > 1` spreads a reading's queries over processes."""
     D, Q = check_features(D, np.atleast_2d(Q))
-    rows = []
-    prep = prepare(D)  # once for all queries
-    if method not in EXPLAINERS:
-        raise ExplainError(f"unknown explainer {method!r}; known: {', '.join(EXPLAINERS)}")
+    if method not in METHODS: raise ExplainError(f"unknown explainer method {method!r}; known: {', '.join(METHODS)}")
     if not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ExplainError(f"workers must be a positive integer, got {workers!r}")
-    if method in SOLVERS and workers > 1 and len(Q) > 1:
-        return pd.DataFrame(_explain_pool(D, Q, method, tol, workers, desc))
-    rng = np.random.default_rng(seed)
-    if method in ("knn", "random", "gradient") and sizes is None:
-        raise ExplainError(f"{method}: needs `sizes` (the XRLHF set size per query)")
-    if method == "gradient" and theta is None: raise ExplainError("gradient: needs the reward head `theta`")
-    for i in progress(range(len(Q)), desc=desc or f"explain ({method})", leave=False):
-        q = Q[i]
-        if method in SOLVERS:
-            rows.append(_result_row(i, _solve_one(D, q, method, tol, prep)))
-            continue
-        try:
-            if method == "knn":
-                selected = nearest_first(D, q, prep[0])[:sizes[i]]
-            elif method == "random":
-                selected = rng.choice(len(D), size=min(sizes[i], len(D)), replace=False)
-            else:  # gradient: TracIn, the query's reward gradient dotted with each comparison's BT-loss gradient
-                influence = (1 - 1 / (1 + np.exp(-(D @ theta)))) * (D @ q)
-                selected = np.argsort(-influence, kind="stable")[:sizes[i]]
-            result = dict(selected=selected, status="ok", checks=0)
-        except (np.linalg.LinAlgError, ValueError) as error:
-            result = dict(selected=np.array([], int), status=f"error: {error}", checks=0)
-        rows.append(_result_row(i, result))
-    return pd.DataFrame(rows)
+    if method in RANKERS:
+        if sizes is None or len(sizes) != len(Q):
+            raise ExplainError(f"{method}: needs `sizes`, one set size per query ({len(Q)})")
+        scores = ranking_scores(D, Q, method, theta, l2, seed)
+        return pd.DataFrame([_result_row(i, dict(selected=np.argsort(-scores[i], kind="stable")[:sizes[i]],
+                                                 status="ok")) for i in range(len(Q))])
+    phats = [None] * len(Q) if phat is None else check_query(D, np.atleast_2d(phat))
+    if len(phats) != len(Q): raise ExplainError(f"{len(phats)} projections for {len(Q)} queries")
+    if workers > 1 and len(Q) > 1: return pd.DataFrame(_explain_pool(D, Q, method, tol, workers, phats, desc))
+    prep = prepare(D)  # once for all queries
+    return pd.DataFrame([_result_row(i, _solve_one(D, Q[i], method, tol, prep, phats[i]))
+                         for i in progress(range(len(Q)), desc=desc or f"explain ({method})", leave=False)])
+
+# %% ../nbs/07_explain.ipynb #0f9b572f
+def explain_all(D, queries: dict, default: str, theta=None, l2=None, tol=1e-6, seed=0, workers=1,
+                explainers: dict = EXPLAINERS) -> tuple[dict, dict]:
+    """Every explainer of `explainers` (name -> (query kind, method)) whose query kind is in `queries`
+    (kind -> (m, d)); rankers take the sizes of `default`'s sets. Returns ({name: table}, {name: seconds}), the
+    seconds of `projection (kind)` apart."""
+    import time
+    D = check_features(D)
+    unknown = sorted(set(queries) - set(QUERY_KINDS))
+    if unknown: raise ExplainError(f"unknown query kinds {unknown}; known: {', '.join(QUERY_KINDS)}")
+    readings = [name for name, (kind, method) in explainers.items() if method in READINGS and kind in queries]
+    if default not in readings: raise ExplainError(f"default {default!r} must name a reading among {readings}")
+    tables, seconds, projected = {}, {}, {}
+    # readings first: the rankers need the default's sizes
+    for name in readings + [name for name in explainers if name not in readings and explainers[name][0] in queries]:
+        kind, method = explainers[name]
+        if method in READINGS and kind not in projected:
+            start = time.perf_counter()
+            projected[kind] = projections(D, queries[kind])[0]
+            seconds[f"projection ({kind})"] = round(time.perf_counter() - start, 3)
+        start = time.perf_counter()
+        sizes = tables[default]["size"].tolist() if method in RANKERS else None
+        phat = projected[kind] if method in READINGS else None
+        tables[name] = explain(D, queries[kind], method, tol, sizes, theta, seed, f"explain ({name})", workers, l2,
+                               phat)
+        seconds[name] = round(time.perf_counter() - start, 3)
+    return {name: tables[name] for name in explainers if name in tables}, seconds
 
 # %% ../nbs/07_explain.ipynb #3fe8571e
 def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
@@ -301,28 +408,167 @@ def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
     return dict(precision=precision, recall=recall, n_planted=int(planted.sum()), n_selected=len(union),
                 selected_fraction=len(union) / n_total, n_failed=int((sel.status != "ok").sum()))
 
+# %% ../nbs/07_explain.ipynb #41b90d08
+def auc(scores, planted) -> float:
+    "P(a planted comparison outscores an unplanted one) for one query, ties as halves; NaN without both kinds."
+    planted = np.asarray(planted, bool)
+    n_planted, n_other = int(planted.sum()), int((~planted).sum())
+    if n_planted == 0 or n_other == 0: return float("nan")
+    _, group, group_sizes = np.unique(scores, return_inverse=True, return_counts=True)
+    # average ranks (1-based): a tie between a planted and an unplanted comparison counts one half
+    ranks = (np.cumsum(group_sizes) - (group_sizes - 1) / 2)[group.ravel()]
+    return float((ranks[planted].sum() - n_planted * (n_planted + 1) / 2) / (n_planted * n_other))
+
+def _mean_or_none(values) -> float | None:
+    "The mean of the finite values; None without any (JSON-safe)."
+    values = np.asarray(values, float)
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else None
+
+def ranking_metrics(scores, planted, selected, grid=None) -> dict:
+    """Means over queries of AUC, precision of each query's set `selected[i]` (k = its size), precision at 1% of N and
+    a precision-recall curve at the ranks `grid`, for `scores` (m, N) against `planted` ((N,) or (m, N)); with the
+    sets' diversity."""
+    scores = np.atleast_2d(np.asarray(scores, np.float64))
+    n_queries, N = scores.shape
+    planted = np.asarray(planted, bool)
+    if planted.shape not in ((N,), (n_queries, N)):
+        raise ExplainError(f"planted has shape {planted.shape}; scores need ({N},) or ({n_queries}, {N})")
+    if len(selected) != n_queries: raise ExplainError(f"{len(selected)} sets for {n_queries} queries")
+    planted = np.broadcast_to(planted, (n_queries, N))
+    grid = np.unique(np.geomspace(1, N, 30).round().astype(int)) if grid is None else np.asarray(grid, int)
+    k_1pct = max(1, round(N / 100))
+    aucs, at_1pct, set_precision = [], [], []
+    precision_curve, recall_curve = np.zeros((n_queries, len(grid))), np.full((n_queries, len(grid)), np.nan)
+    for i, (query_scores, query_planted) in enumerate(zip(scores, planted)):
+        hits = np.cumsum(query_planted[np.argsort(-query_scores, kind="stable")])  # planted among the top k, k = 1..N
+        aucs.append(auc(query_scores, query_planted))
+        at_1pct.append(hits[k_1pct - 1] / k_1pct)
+        precision_curve[i] = hits[grid - 1] / grid
+        if query_planted.any(): recall_curve[i] = hits[grid - 1] / query_planted.sum()
+        if len(selected[i]): set_precision.append(query_planted[list(selected[i])].mean())
+    sizes = [len(query_set) for query_set in selected]
+    union = set().union(*map(set, selected)) if n_queries else set()
+    curve_rows = dict(precision=precision_curve, recall=recall_curve)
+    return dict(auc=_mean_or_none(aucs), precision_at_k=_mean_or_none(set_precision),
+                k=float(np.mean(sizes)) if sizes else None, precision_at_1pct=_mean_or_none(at_1pct), k_1pct=k_1pct,
+                diversity=len(union) / sum(sizes) if sum(sizes) else None, n_queries=n_queries,
+                pr_curve=dict(k=grid.tolist(), **{name: [_mean_or_none(column) for column in rows.T]
+                                                  for name, rows in curve_rows.items()}))
+
 # %% ../nbs/07_explain.ipynb #0e952c3d
-def probe_attribution(D, Q, planted, theta, tol=1e-6, seed=0, reading="face") -> dict:
-    """Score the explainers on probe queries `Q` (rows: dphi of flawed minus clean) against `planted`; per explainer
-    the mean set size, the mean planted share per query and the union's precision and recall."""
+PROBE_KEYS = ("auc", "precision_at_k", "k", "precision_at_1pct", "k_1pct")  # what the probes report per explainer
+
+def probe_attribution(D, queries: dict, planted, theta, tol=1e-6, seed=0, default="weighted", l2=None) -> dict:
+    """Score the explainers on probe queries (`queries`: kind -> (m, d), see `QUERY_KINDS`) against `planted` (N,):
+    per explainer its ranking metrics, the mean set size and planted share per query, the union's precision and
+    recall."""
+    D = check_features(D)
     planted = np.asarray(planted, bool)
     if len(planted) != len(D): raise ExplainError(f"planted has {len(planted)} flags for {len(D)} comparisons")
-    readings = dict.fromkeys(("xrlhf", "face", reading))  # ordered, without a repeat
-    selections = {method: explain(D, Q, method, tol, desc=f"probes ({method})") for method in readings}
-    sizes = selections[reading]["size"].tolist()
-    selections["knn"] = explain(D, Q, "knn", sizes=sizes)
-    selections["random"] = explain(D, Q, "random", sizes=sizes, seed=seed)
-    selections["gradient"] = explain(D, Q, "gradient", sizes=sizes, theta=theta)
+    selections, _ = explain_all(D, queries, default, theta, l2, tol, seed)
     scores = {}
-    for method, table in selections.items():
-        planted_shares = [planted[list(selected)].mean() for selected in table.selected if len(selected)]
+    for name, table in selections.items():
+        kind, method = EXPLAINERS[name]
+        ranking = ranking_metrics(ranking_scores(D, queries[kind], method, theta, l2, seed), planted, table.selected)
         union = attribution(table, planted, len(D))
-        scores[method] = dict(mean_size=float(table["size"].mean()) if len(table) else 0.0,
-                              precision_per_query=float(np.mean(planted_shares)) if planted_shares else None,
-                              precision=union["precision"], recall=union["recall"], n_selected=union["n_selected"],
-                              n_failed=union["n_failed"])
-    return dict(n_queries=len(Q), n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=reading,
+        scores[name] = dict(**{key: ranking[key] for key in PROBE_KEYS}, mean_size=ranking["k"],
+                            precision_per_query=ranking["precision_at_k"], precision=union["precision"],
+                            recall=union["recall"], n_selected=union["n_selected"], n_failed=union["n_failed"])
+    n_queries = len(np.atleast_2d(next(iter(queries.values()))))
+    return dict(n_queries=n_queries, n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=default,
                 explainers=scores)
+
+# %% ../nbs/07_explain.ipynb #edaa453f
+def pool_probes(probes: dict) -> dict:
+    """Per explainer, `PROBE_KEYS` pooled over the flaw families of `probes` (`run_probes`' output: flaw ->
+    `probe_attribution`): means weighted by each family's number of probes."""
+    pooled = {}
+    for family in probes.values():
+        for name, scores in family["explainers"].items():
+            for key in PROBE_KEYS:
+                if scores.get(key) is not None:
+                    pooled.setdefault(name, {}).setdefault(key, []).append((scores[key], family["n_queries"]))
+    return {name: {key: float(np.average([value for value, _ in pairs], weights=[n for _, n in pairs]))
+                   for key, pairs in keys.items()} for name, keys in pooled.items()}
+
+def attribution_ranking(D, queries: dict, planted, selections: dict, default: str, theta=None, l2=None, seed=0,
+                        rows=None, probes: dict | None = None, explainers: dict = EXPLAINERS) -> dict:
+    """The contract's `attribution_ranking`: {explainer: ranking_metrics (+ "probes": pooled probe numbers),
+    "default": default}, on the query rows `rows` (all if None) against `planted` ((N,) or (len(rows), N))."""
+    if default not in selections: raise ExplainError(f"default {default!r} has no selections")
+    pooled = pool_probes(probes) if probes else {}
+    ranking = {}
+    for name, table in selections.items():
+        kind, method = explainers[name]
+        query_rows = np.arange(len(table)) if rows is None else np.asarray(rows)
+        if query_rows.dtype == bool: query_rows = np.flatnonzero(query_rows)
+        Q = np.atleast_2d(queries[kind])[query_rows].reshape(len(query_rows), D.shape[1])
+        scores = ranking_scores(D, Q, method, theta, l2, seed) if len(Q) else np.zeros((0, len(D)))
+        ranking[name] = ranking_metrics(scores, planted, table.selected.iloc[query_rows].tolist())
+        if name in pooled: ranking[name]["probes"] = pooled[name]
+    return {**ranking, "default": default}
+
+# %% ../nbs/07_explain.ipynb #9970ccfb
+def _kept_rows(N, removed):
+    "A mask of the N rows that stay when the rows `removed` go; refused if an index is out of range or none stays."
+    removed = np.asarray(removed, int).ravel()
+    if len(removed) and (removed.min() < 0 or removed.max() >= N):
+        raise ExplainError(f"removed rows must be indices in [0, {N}); got {removed.min()}..{removed.max()}")
+    kept = np.ones(N, bool)
+    kept[removed] = False
+    if not kept.any(): raise ExplainError("removing every comparison leaves nothing to fit the head on")
+    return kept
+
+def refit_without(D, removed, l2, theta_all=None):
+    """The L2 head refitted on the comparisons of `D` other than the rows `removed`; `theta_all` (the fit on all of
+    them) is the warm start, computed unless given."""
+    D = check_features(D)
+    kept = _kept_rows(len(D), removed)
+    theta_all = fit_head(D, l2) if theta_all is None else theta_all
+    # nothing removed: the fit on all rows itself (a refit of a copy could differ in the last bits)
+    return theta_all if kept.all() else fit_head(D[kept], l2, theta_all)
+
+def head_after_removal(D, removed, theta, l2, theta_all=None):
+    """The trained head `theta` with the exact removal of rows `removed` applied as a shift,
+    theta + refit_without(D, removed) - fit_head(D): an empty set leaves it as it was."""
+    D = check_features(D)
+    theta_all = fit_head(D, l2) if theta_all is None else theta_all
+    return check_query(D, theta) + (refit_without(D, removed, l2, theta_all) - theta_all)
+
+def removal_margins(D, forget, theta, l2, theta_all=None):
+    "The forget rows' margins theta'^T dphi_i after their exact removal from head `theta` (`head_after_removal`)."
+    D = check_features(D)
+    return D[np.asarray(forget, int)] @ head_after_removal(D, forget, theta, l2, theta_all)
+
+def save_with_head(reward_model, tokenizer, theta, path):
+    "A copy of `reward_model` whose linear head weight is `theta` (its bias kept), saved to `path`; returns the copy."
+    import copy, torch
+    from xrlhf.models import save_model
+    model = copy.deepcopy(reward_model)
+    weight = model.score.weight
+    if weight.shape != (1, len(theta)):
+        raise ExplainError(f"head has shape {tuple(weight.shape)}; theta has {len(theta)} entries")
+    with torch.no_grad():
+        weight.copy_(torch.as_tensor(np.asarray(theta), dtype=weight.dtype).reshape(1, -1))
+    save_model(model, tokenizer, path)
+    return model
+
+# %% ../nbs/07_explain.ipynb #cbafc515
+L2_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)  # measured range on the kit's reward models (see the table)
+
+def select_l2(D, D_heldout, grid=L2_GRID) -> tuple[float, pd.DataFrame]:
+    """The `l2` of `grid` whose head fitted on `D` has the lowest Bradley-Terry loss on the held-out comparison features
+    `D_heldout`, and the table of every candidate's held-out loss and accuracy."""
+    D, D_heldout = check_features(D, D_heldout)
+    rows, theta = [], None
+    for l2 in sorted(grid, reverse=True):  # strongest first: each fit warm-starts the next, weaker one
+        theta = fit_head(D, l2, theta)
+        margins = D_heldout @ theta
+        rows.append(dict(l2=l2, heldout_loss=float(np.logaddexp(0, -margins).mean()),
+                         heldout_accuracy=float((margins > 0).mean())))
+    table = pd.DataFrame(rows).sort_values("l2", ignore_index=True)
+    return float(table.l2[table.heldout_loss.idxmin()]), table
 
 # %% ../nbs/07_explain.ipynb #0a74d660
 _WORKER_D = _WORKER_PREP = None  # the comparison features and their `prepare`, in a worker process
@@ -334,11 +580,11 @@ def _init_worker(path):
     _WORKER_PREP = prepare(_WORKER_D)
 
 def _solve_in_worker(job):
-    "One `explain` row, in a worker: `job` is (query index, query, method, tol)."
-    i, q, method, tol = job
-    return _result_row(i, _solve_one(_WORKER_D, q, method, tol, _WORKER_PREP))
+    "One `explain` row, in a worker: `job` is (query index, query, reading, tol, its projection or None)."
+    i, q, reading, tol, phat = job
+    return _result_row(i, _solve_one(_WORKER_D, q, reading, tol, _WORKER_PREP, phat))
 
-def _explain_pool(D, Q, method, tol, workers, desc=None) -> list[dict]:
+def _explain_pool(D, Q, method, tol, workers, phats, desc=None) -> list[dict]:
     "The rows of `explain` for a solver method, computed by `workers` spawned processes."
     import multiprocessing, os, tempfile
     from concurrent.futures import ProcessPoolExecutor
@@ -353,7 +599,7 @@ def _explain_pool(D, Q, method, tol, workers, desc=None) -> list[dict]:
             spawn = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(min(workers, len(Q)), mp_context=spawn, initializer=lib._init_worker,
                                      initargs=(path,)) as pool:
-                jobs = ((i, Q[i], method, tol) for i in range(len(Q)))
+                jobs = ((i, Q[i], method, tol, phats[i]) for i in range(len(Q)))
                 rows = pool.map(lib._solve_in_worker, jobs, chunksize=max(1, len(Q) // (4 * workers)))
                 return list(progress(rows, total=len(Q), desc=desc or f"explain ({method}, {workers} workers)",
                                      leave=False))
