@@ -321,6 +321,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.study.explanation_cards': ('study.html#explanation_cards', 'xrlhf/study.py'),
                              'xrlhf.study.finetuned_policy': ('study.html#finetuned_policy', 'xrlhf/study.py'),
                              'xrlhf.study.has_truth': ('study.html#has_truth', 'xrlhf/study.py'),
+                             'xrlhf.study.influence_explanations': ('study.html#influence_explanations', 'xrlhf/study.py'),
                              'xrlhf.study.load_data': ('study.html#load_data', 'xrlhf/study.py'),
                              'xrlhf.study.load_responses': ('study.html#load_responses', 'xrlhf/study.py'),
                              'xrlhf.study.load_tokenizer_of': ('study.html#load_tokenizer_of', 'xrlhf/study.py'),

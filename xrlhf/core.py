@@ -190,11 +190,16 @@ class RLConfig:
 @dataclass(frozen=True)
 class ExplainConfig:
     "[explain]: Algorithm 1 and the baseline explainers (step 5)."
-    reading: str = setting("whose sets are unlearned: prefix, face, weighted or comparison",
-                           one_of("prefix", "face", "weighted", "comparison"))
+    reading: str = setting("the explainer whose sets are unlearned (xrlhf.explain.EXPLAINERS' readings): xrlhf (the "
+                           "paper's prefix reading of phi(x, y)), comparison (prefix of dq), face or weighted (of dq)",
+                           one_of("xrlhf", "comparison", "face", "weighted"))
     tol: float = setting("the solver's tolerance", POSITIVE)
     workers: int = setting("processes the queries are spread over", POSITIVE, 1, in_key=False)
     probes: int = setting("probes per planted flaw family (0: none)", NON_NEGATIVE, 0)
+    l2: float = setting("L2 of the Bradley-Terry head refitted on frozen features (representer scores, exact removal)",
+                        POSITIVE, 1e-2)
+    influence: bool = setting("also explain by influence functions on the whole reward model (kronfluence EK-FAC)",
+                              None, True)
 
 @dataclass(frozen=True)
 class UnlearnConfig:

@@ -22,18 +22,21 @@ from .reward import train_reward, accuracy, rewards, features, check_phi, head
 from .rl import train_rl
 from .evaluate import (win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory, split_halves,
                             prompt_subsets, mean_over_replicates)
-from .explain import explain as explain_queries, attribution, probe_attribution
+from .explain import (EXPLAINERS, attribution, attribution_ranking, comparison_queries, explain_all,
+                           probe_attribution, ranking_metrics)
+from .influence import influence_scores, influence_selection
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn as unlearn_reward_model, unlearn_report
 from .finetune import finetune as finetune_policy
-from .premise import premise_metrics, premise_checks, unsat_strata, task_families, trait_rate
+from .premise import (premise_metrics, premise_checks, unsat_strata, task_families, trait_rate,
+                           planted_caused)
 
 # %% auto #0
-__all__ = ['SPLITS', 'READING', 'EXPLAINERS', 'ABLATION_SETS', 'DERIVED_SETTINGS', 'IDENTITY', 'RUNTIME', 'STAGES', 'load_data',
-           'load_truth', 'load_tokenizer_of', 'load_responses', 'has_truth', 'make_judge', 'pairwise_judge',
-           'pref_rates', 'rl_kwargs', 'reward_fn', 'data_source', 'tokenizer_texts', 'no_truth', 'run_data',
-           'real_data', 'run_sft', 'new_reward_model', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'planted_regions',
-           'run_unsatisfactory', 'run_probes', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
+__all__ = ['SPLITS', 'ABLATION_SETS', 'DERIVED_SETTINGS', 'IDENTITY', 'RUNTIME', 'STAGES', 'load_data', 'load_truth',
+           'load_tokenizer_of', 'load_responses', 'has_truth', 'make_judge', 'pairwise_judge', 'pref_rates',
+           'rl_kwargs', 'reward_fn', 'data_source', 'tokenizer_texts', 'no_truth', 'run_data', 'real_data', 'run_sft',
+           'new_reward_model', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory',
+           'run_probes', 'influence_explanations', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
            'unlearned_reward_model', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
            'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'run_evaluate', 'replicate_mean',
            'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
@@ -323,10 +326,6 @@ def run_unsatisfactory(out: Path, data_dir: Path, sft_dir: Path, rlhf_dir: Path,
     return metrics
 
 # %% ../nbs/10_study.ipynb #643aadc3
-# [explain] reading -> the explainer whose sets are unlearned
-READING = {"prefix": "xrlhf", "face": "face", "weighted": "weighted", "comparison": "comparison"}
-EXPLAINERS = ("xrlhf", "face", "weighted", "comparison", "knn", "random", "gradient")
-
 def run_probes(reward_model, tokenizer, dphi, theta, truth, task: str, seed: int, explain: ExplainConfig,
                flaws: list[str], max_length: int, claim_position: str = "start") -> dict:
     "Explainers scored on `[explain] probes` fresh flawed-vs-clean comparisons per planted family of the task."
@@ -343,65 +342,83 @@ def run_probes(reward_model, tokenizer, dphi, theta, truth, task: str, seed: int
         phi_clean, reward_clean = features(reward_model, tokenizer, probes.prompt, probes.clean,
                                            max_length=max_length, return_rewards=True,
                                            desc=f"phi(probe {flaw}, clean)")
+        queries = dict(response=phi_flawed.astype(np.float64),
+                       comparison=comparison_queries(phi_flawed, phi_clean))
         # how far the reward model learned the flaw: the probes only test explainers where it did
         scores[flaw] = dict(rm_prefers_flawed=float((reward_flawed > reward_clean).mean()),
-                            **probe_attribution(dphi, (phi_flawed - phi_clean).astype(np.float64), is_planted, theta,
-                                                explain.tol, seed, READING[explain.reading]))
+                            **probe_attribution(dphi, queries, is_planted, theta, explain.tol, seed, explain.reading,
+                                                explain.l2))
     return scores
+
+def influence_explanations(reward_model, tokenizer, comparisons: pd.DataFrame, unsat: pd.DataFrame, sizes: list,
+                           max_length: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The influence explainer on the comparison queries (the RLHF response chosen over the SFT one): its sets of
+    `sizes`, and its scores (queries x comparisons)."""
+    queries = pd.DataFrame(dict(prompt=unsat.prompt, chosen=unsat.response_rlhf, rejected=unsat.response_sft))
+    scores = influence_scores(reward_model, tokenizer, comparisons, queries, max_length=max_length, seed=seed)
+    return influence_selection(scores, sizes), scores
 
 def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir: Path, task: str, seed: int,
                 explain: ExplainConfig, model: ModelConfig, world: WorldConfig) -> dict:
-    "Step 5: explain every unsatisfactory response by Algorithm 1's readings and the baselines; score them."
+    """Step 5: explain every unsatisfactory response of the fix half by Algorithm 1's readings (response and
+    comparison queries) and the baselines; score the sets against the planted comparisons, as sets and as rankings
+    (on the planted-caused queries and on the probes); the run's premise."""
     tokenizer = load_tokenizer_of(data_dir)
     max_length = model.max_length
-    unsat = load_responses(unsatisfactory_dir, only_unsatisfactory=True)
+    fix_half = load_responses(unsatisfactory_dir)
+    unsat = fix_half[fix_half.unsatisfactory.to_numpy(bool)].reset_index(drop=True)
     reward_model = load_reward_model(Path(reward_dir)/"model")
     dphi = np.load(Path(reward_dir)/"dphi.npy").astype(np.float64)
     theta = head(reward_model)[0]
     truth = load_truth(data_dir)
     planted = truth.planted.to_numpy()
-    selected, scores, seconds = {}, {}, {}
+    ground_truth = has_truth(data_dir)
+    default = explain.reading  # the explainer whose sets are unlearned downstream
+    selected, seconds, queries, influence = {}, {}, {}, None
     if len(unsat):
         phi_rlhf = features(reward_model, tokenizer, unsat.prompt, unsat.response_rlhf, max_length=max_length,
                             desc="phi(query)").astype(np.float64)
         phi_sft = features(reward_model, tokenizer, unsat.prompt, unsat.response_sft, max_length=max_length,
                            desc="phi(sft)").astype(np.float64)
-        queries = {"xrlhf": phi_rlhf, "face": phi_rlhf, "weighted": phi_rlhf, "comparison": phi_rlhf - phi_sft}
-        for name, query in queries.items():
-            t0 = time.time()
-            selected[name] = explain_queries(dphi, query, name, explain.tol, workers=explain.workers)
-            seconds[name] = round(time.time() - t0, 3)
-        sizes = selected[READING[explain.reading]]["size"].tolist()  # baselines match the unlearned reading's sizes
-        selected["knn"] = explain_queries(dphi, phi_rlhf, "knn", sizes=sizes)
-        selected["random"] = explain_queries(dphi, phi_rlhf, "random", sizes=sizes, seed=seed)
-        selected["gradient"] = explain_queries(dphi, phi_rlhf, "gradient", sizes=sizes, theta=theta)
-        for name, sets in selected.items():
-            scores[name] = attribution(sets, planted, len(dphi))
-    else:
-        for name in EXPLAINERS:
-            scores[name] = attribution(pd.DataFrame(dict(selected=[], status=[])), planted, len(dphi))
-    unlearned = READING[explain.reading]  # whose union is unlearned downstream
-    union = sorted({i for selection in selected[unlearned].selected for i in selection}) if len(unsat) else []
-    ground_truth = has_truth(data_dir)
-    probes = {}
+        queries = dict(response=phi_rlhf, comparison=comparison_queries(phi_rlhf, phi_sft))
+        selected, seconds = explain_all(dphi, queries, default, theta, explain.l2, explain.tol, seed, explain.workers)
+        if explain.influence:
+            started = time.time()
+            selected["influence"], influence = influence_explanations(
+                reward_model, tokenizer, load_data(data_dir)["reward"], unsat, selected[default]["size"].tolist(),
+                max_length, seed)
+            seconds["influence"] = round(time.time() - started, 3)
+    empty = pd.DataFrame(dict(selected=[], status=[]))
+    scores = {name: attribution(selected.get(name, empty), planted, len(dphi))
+              for name in [*EXPLAINERS, *(["influence"] if explain.influence else [])]}
+    probes, premise, ranking = {}, None, None
     if ground_truth:
         probes = run_probes(reward_model, tokenizer, dphi, theta, truth, task, seed, explain, world.flaws, max_length,
                             world.claim_position)
-    failed = int((selected[unlearned].status != "ok").sum()) if len(unsat) else 0
-    premise = None
-    if ground_truth:  # whether this run shows the paper's premise: the planted flaw learned, exploited, causing unsat
-        fix_half = load_responses(unsatisfactory_dir)
+        # whether this run shows the paper's premise: the planted flaw learned, exploited, causing the unsat set
         premise = premise_metrics(World(seed), world.flaws, task, fix_half, probes, truth)
         premise["checks"] = premise_checks(premise, float(fix_half.unsatisfactory.mean()))
-    metrics = dict(attribution=scores, probes=probes, premise=premise, ground_truth=ground_truth,
-                   n_queries=len(unsat),
-                   unlearned_fraction=len(union) / len(dphi), n_unlearned=len(union), seconds=seconds,
-                   reading=explain.reading, failed_queries=failed)
+    if ground_truth and len(unsat):
+        # ranked on the planted-caused queries: the ones whose cause is a planted comparison
+        caused = planted_caused(World(seed), unsat.prompt.tolist(), unsat.response_rlhf.tolist(),
+                                unsat.response_sft.tolist(), task_families(world.flaws, task))
+        solved = {name: table for name, table in selected.items() if name in EXPLAINERS}
+        ranking = attribution_ranking(dphi, queries, planted, solved, default, theta, explain.l2, seed, rows=caused,
+                                      probes=probes)
+        if influence is not None:
+            ranking["influence"] = ranking_metrics(influence[caused], planted,
+                                                   selected["influence"].selected[caused].tolist())
+    union = sorted({i for selection in selected[default].selected for i in selection}) if len(unsat) else []
+    failed = int((selected[default].status != "ok").sum()) if len(unsat) else 0
+    metrics = dict(attribution=scores, attribution_ranking=ranking, probes=probes, premise=premise,
+                   ground_truth=ground_truth, n_queries=len(unsat), unlearned_fraction=len(union) / len(dphi),
+                   n_unlearned=len(union), seconds=seconds, reading=default, failed_queries=failed)
     for name, sets in selected.items():
         sets.to_json(out/f"selected_{name}.json", orient="records")
     write_json(out/"union.json", union)
     write_json(out/"metrics.json", metrics)
     return metrics
+
 
 # %% ../nbs/10_study.ipynb #358bf461
 def escape_cell(text: str) -> str:
