@@ -563,7 +563,7 @@ def reproduce(settings="settings.ini", quick=False, root=None, reports=None, log
                         stages={label: dict(status=outcome, seconds=seconds)
                                 for label, (outcome, seconds) in status.items()}))
     log(f"reproduce: {n_ran} stage runs, {len(status) - n_ran} skipped, {elapsed:.1f}s ({jobs} at a time, "
-        f"{threads} threads each)")
+        f"XRLHF_THREADS={threads})")
     return status
 
 # %% ../nbs/11_pipeline.ipynb #81daed00
