@@ -24,8 +24,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# `make reproduce` runs JOBS stage runs at once, each in a kernel of its own at JOB_THREADS torch threads.
+# The numbers depend on the thread count (it is in every manifest), never on JOBS. On 2 cores one thread per job:
+# the 128-wide model's products are too small to split, and a second thread cost 9x the CPU seconds of one under
+# load (nbs/11_pipeline.ipynb). `make reproduce JOBS=1 JOB_THREADS=2` is the serial runner of earlier reports.
+JOBS ?= 2
+JOB_THREADS ?= 1
 reproduce: install
-	$(BIN)/xrlhf reproduce
+	XRLHF_THREADS=$(JOB_THREADS) $(BIN)/xrlhf reproduce --jobs $(JOBS)
 
 quick: install
 	$(BIN)/xrlhf reproduce --quick

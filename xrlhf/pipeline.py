@@ -4,8 +4,8 @@
 
 # %% ../nbs/11_pipeline.ipynb #523bf94d
 from __future__ import annotations
-import argparse, ast, contextlib, dataclasses, dis, functools, hashlib, importlib.util, inspect, json, os, sys
-import tempfile, time
+import argparse, ast, contextlib, dataclasses, dis, fcntl, functools, hashlib, importlib.util, inspect, json, os
+import queue, socket, sys, tempfile, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import (repo_root, load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output,
@@ -15,9 +15,10 @@ from .study import STAGES, Stage, stage_dir
 # %% auto #0
 __all__ = ['KERNEL', 'library_imports', 'module_file', 'module_closure', 'code_objects', 'referred_names', 'plain',
            'reached_code', 'code_key', 'cached_code_key', 'key_value', 'stage_keys', 'stage_key', 'StageRun',
-           'scratch_folder', 'load_study', 'open_stage', 'StageFailed', 'ensure_kernel', 'warm_kernel',
-           'fresh_namespace', 'executed_notebook', 'run_stage', 'run_chain', 'reproduce', 'check_sync', 'provenance_of',
-           'add_stage_arguments', 'main', 'run_command', 'cli']
+           'scratch_folder', 'load_study', 'open_stage', 'claim_path', 'Claim', 'same_file', 'take_claim',
+           'release_claim', 'claim_stage', 'StageFailed', 'ensure_kernel', 'warm_kernel', 'fresh_namespace',
+           'executed_notebook', 'run_stage', 'run_chain', 'StageJob', 'study_graph', 'job_worker', 'run_jobs',
+           'reproduce', 'check_sync', 'provenance_of', 'add_stage_arguments', 'main', 'run_command', 'cli']
 
 # %% ../nbs/11_pipeline.ipynb #947cd8f7
 def library_imports(path: Path) -> set[str]:
@@ -244,6 +245,80 @@ def open_stage(stage: str, task="dialogue", algorithm="remax", seed=0, settings=
                     stage_key(study_settings, stage, task, algorithm, seed), inputs,
                     stage_dir(root, stage, task, algorithm, seed), started)
 
+# %% ../nbs/11_pipeline.ipynb #b3e4763b
+def claim_path(out: Path) -> Path:
+    "Where the claim on a stage run is held: `.{stage}.claim` beside its artifact folder."
+    return Path(out).parent/f".{Path(out).name}.claim"
+
+@dataclass
+class Claim:
+    "A claim this process holds: its locked file, the folders taking it made, and the record a killed holder left."
+    path: Path
+    fd: int
+    created: list
+    previous: dict
+
+def same_file(fd: int, path: Path) -> bool:
+    "Whether the open file `fd` is still the one at `path` (a holder deletes its claim file before unlocking it)."
+    try:
+        at_path = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (at_path.st_dev, at_path.st_ino) == (opened.st_dev, opened.st_ino)
+
+def take_claim(out: Path) -> Claim | None:
+    "Claim the stage run whose artifact folder is `out`; None when a live process holds it."
+    path = claim_path(out)
+    while True:
+        created = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # a claim given up in between removed the empty folder: make it again
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        if same_file(fd, path):
+            left = os.read(fd, 4096)
+            record = dict(pid=os.getpid(), host=socket.gethostname(), since=time.strftime("%Y-%m-%dT%H:%M:%S"))
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode(), 0)
+            with contextlib.suppress(ValueError):
+                return Claim(path, fd, created, json.loads(left or b"{}"))
+            return Claim(path, fd, created, {})
+        os.close(fd)  # its holder gave it up between our open and our lock: that file is gone, try the new one
+
+def release_claim(claim: Claim):
+    "Give a claim up: delete its file while still holding the lock, unlock, and remove the folders it made if empty."
+    claim.path.unlink(missing_ok=True)
+    os.close(claim.fd)
+    for folder in claim.created:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+@contextlib.contextmanager
+def claim_stage(out, wait=True, poll=0.5, log=print):
+    """Hold the claim on the stage run whose artifact folder is `out` while the block runs, yielding True; when a live
+    process holds it, poll every `poll` s until it is free, or (`wait=False`) yield False at once."""
+    claim = take_claim(out)
+    while claim is None and wait:
+        time.sleep(poll)
+        claim = take_claim(out)
+    if claim is None:
+        yield False
+        return
+    if claim.previous:
+        log(f"{out}: took over the claim of process {claim.previous.get('pid')} on {claim.previous.get('host')}, "
+            "which died holding it")
+    try:
+        yield True
+    finally:
+        release_claim(claim)
+
 # %% ../nbs/11_pipeline.ipynb #6126e10c
 KERNEL = "xrlhf"
 
@@ -299,31 +374,38 @@ def executed_notebook(reports: Path, quick: bool, stage: str, task: str, algorit
     return Path(reports)/"runs"/("quick" if quick else "")/task/tag/f"seed{seed}"/f"{stage}.ipynb"
 
 def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None, force=False, log=print, overrides=None,
-              km=None) -> str:
-    "Execute a stage notebook with papermill unless its artifact is fresh (in kernel `km()` if given): skipped or ran."
+              km=None, wait=True) -> str:
+    """Execute a stage notebook with papermill unless its artifact is fresh (in kernel `km()` if given), holding its
+    claim: skipped, ran, or busy (another process holds the claim and `wait` is False)."""
     import papermill as pm
     study_settings, root = load_study(settings, quick, root, overrides)
     out = stage_dir(root, stage, task, algorithm, seed)
-    if not force and is_fresh(out, stage_key(study_settings, stage, task, algorithm, seed)):
+    key = stage_key(study_settings, stage, task, algorithm, seed)
+    if not force and is_fresh(out, key):
         return "skipped"
-    reports = Path(reports) if reports else study_settings.path.parent/study_settings.study.reports
-    notebook = executed_notebook(reports, quick, stage, task, algorithm, seed)
-    notebook.parent.mkdir(parents=True, exist_ok=True)
-    params = dict(task=task, algorithm=algorithm, seed=seed, settings=str(study_settings.path), quick=quick,
-                  root=str(root), overrides=dict(overrides or {}))
-    t0 = time.time()
-    # Nobody watches a batch kernel's bars (the runner shows its own); they would only bloat the executed notebook.
-    os.environ.setdefault("XRLHF_QUIET", "1")
-    if km is not None:
-        km = km()
-        fresh_namespace(km)
-    try:
-        pm.execute_notebook(str(repo_root()/"nbs"/"stages"/f"{stage}.ipynb"), str(notebook), parameters=params, km=km,
-                            kernel_name=ensure_kernel(), language="python", cwd=str(repo_root()), progress_bar=False,
-                            log_output=False)
-    except pm.PapermillExecutionError as e:
-        raise StageFailed(f"stage {stage!r} failed (task={task}, algorithm={algorithm}, seed={seed}, quick={quick}): "
-                          f"{e.ename}: {e.evalue}\n  executed notebook: {notebook}") from None
+    with claim_stage(out, wait, log=log) as claimed:
+        if not claimed:
+            return "busy"
+        if not force and is_fresh(out, key):  # another runner made it while this one waited for the claim
+            return "skipped"
+        reports = Path(reports) if reports else study_settings.path.parent/study_settings.study.reports
+        notebook = executed_notebook(reports, quick, stage, task, algorithm, seed)
+        notebook.parent.mkdir(parents=True, exist_ok=True)
+        params = dict(task=task, algorithm=algorithm, seed=seed, settings=str(study_settings.path), quick=quick,
+                      root=str(root), overrides=dict(overrides or {}))
+        t0 = time.time()
+        # Nobody watches a batch kernel's bars (the runner shows its own); they would only bloat the executed notebook.
+        os.environ.setdefault("XRLHF_QUIET", "1")
+        if km is not None:
+            km = km()
+            fresh_namespace(km)
+        try:
+            pm.execute_notebook(str(repo_root()/"nbs"/"stages"/f"{stage}.ipynb"), str(notebook), parameters=params,
+                                km=km, kernel_name=ensure_kernel(), language="python", cwd=str(repo_root()),
+                                progress_bar=False, log_output=False)
+        except pm.PapermillExecutionError as e:
+            raise StageFailed(f"stage {stage!r} failed (task={task}, algorithm={algorithm}, seed={seed}, "
+                              f"quick={quick}): {e.ename}: {e.evalue}\n  executed notebook: {notebook}") from None
     log(f"  {stage:<15} {task}/{notebook.parent.parent.name}/seed{seed}: {time.time() - t0:6.1f}s")
     return "ran"
 
@@ -342,38 +424,146 @@ def run_chain(stage, task, algorithm, seed, settings="settings.ini", quick=False
             done.append(name)
     visit(stage)
 
+# %% ../nbs/11_pipeline.ipynb #9833ca02
+@dataclass(frozen=True)
+class StageJob:
+    "One stage run of a study, as the scheduler hands it to a worker."
+    stage: str
+    task: str
+    algorithm: str  # for a stage both algorithms share, the study's first: the artifact is the same
+    seed: int
+
+    @property
+    def label(self) -> str:
+        "`task/algorithm/seedN/stage`, `shared` in place of the algorithm for a shared stage (as under reports/runs/)."
+        tag = self.algorithm if STAGES[self.stage].per_algorithm else "shared"
+        return f"{self.task}/{tag}/seed{self.seed}/{self.stage}"
+
+def study_graph(tasks: list, algorithms: list, seeds: list) -> dict:
+    "`{StageJob: the jobs whose artifacts it reads}` for every stage run of the matrix once, in the serial order."
+    graph = {}
+    for task in tasks:
+        for seed in seeds:
+            for algorithm in algorithms:
+                jobs = {stage: StageJob(stage, task, algorithm if STAGES[stage].per_algorithm else algorithms[0], seed)
+                        for stage in STAGES}
+                for stage, job in jobs.items():
+                    graph.setdefault(job, tuple(jobs[needed] for needed in STAGES[stage].inputs))
+    return graph
+
+# %% ../nbs/11_pipeline.ipynb #a186f438
+def job_worker(inbox: queue.Queue, outbox: queue.Queue, run_job, worker):
+    "A worker thread: opens `worker()` once, then does the jobs `inbox` brings until None, reporting each to `outbox`."
+    with worker() as held:
+        while (job := inbox.get()) is not None:
+            started = time.time()
+            try:
+                outcome, error = run_job(job, held), None
+            except Exception as raised:  # the scheduler blocks what needs this job and lets the rest go on
+                outcome, error = "failed", raised
+            outbox.put((job, outcome, round(time.time() - started, 2), error))
+
+def run_jobs(graph: dict, run_job, jobs: int = 1, worker=contextlib.nullcontext, finished=None, poll=1.0) -> dict:
+    """Do every job of `graph` (`{job: the jobs it needs}`, needs first) in `jobs` worker threads, each holding what
+    `worker()` opens (a warm kernel) for its life; `run_job(job, held)` returns ran, skipped or busy (tried again `poll`
+    s later). A job that raises is failed, and every job that needs it is blocked, never run. `finished(job, outcome,
+    seconds, error)` hears of each job as it ends. Returns `{job: (outcome, seconds, error)}` in graph order."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    position = {job: index for index, job in enumerate(graph)}
+    misplaced = [job for job, needs in graph.items() if any(position.get(needed, len(graph)) >= position[job]
+                                                             for needed in needs)]
+    if misplaced:
+        raise ValueError(f"every job's needs must be in the graph before it; not so for {misplaced[0]}")
+    results, running, retry_at = {}, set(), {}
+    inbox, outbox = queue.Queue(), queue.Queue()
+    workers = [threading.Thread(target=job_worker, args=(inbox, outbox, run_job, worker), daemon=True)
+               for _ in range(min(jobs, len(graph)))]
+    for thread in workers:
+        thread.start()
+
+    def settle(job, outcome, seconds, error):
+        results[job] = (outcome, seconds, error)
+        if finished is not None:
+            finished(job, outcome, seconds, error)
+    try:
+        while len(results) < len(graph):
+            for job, needs in graph.items():
+                if job in results or job in running:
+                    continue
+                if any(results[needed][0] in ("failed", "blocked") for needed in needs if needed in results):
+                    settle(job, "blocked", 0.0, None)  # its needs come first, so blocking reaches every descendant
+                elif len(running) < jobs and all(needed in results for needed in needs) and \
+                        retry_at.get(job, 0) <= time.time():
+                    running.add(job)
+                    inbox.put(job)
+            if not running:  # nothing to wait for but jobs that other processes hold
+                if len(results) < len(graph):
+                    time.sleep(poll)
+                continue
+            try:
+                job, outcome, seconds, error = outbox.get(timeout=poll)
+            except queue.Empty:
+                continue
+            running.discard(job)
+            if outcome == "busy":
+                retry_at[job] = time.time() + poll
+            else:
+                settle(job, outcome, seconds, error)
+    finally:
+        for _ in workers:  # on an interrupt the daemon workers are left behind; their kernels exit with this process
+            inbox.put(None)
+    for thread in workers:
+        thread.join()
+    return {job: results[job] for job in graph}
+
 # %% ../nbs/11_pipeline.ipynb #a801b1b1
 def reproduce(settings="settings.ini", quick=False, root=None, reports=None, log=print, overrides=None,
-              warm=True) -> dict:
-    "Run every stage for every (task, algorithm, seed) of the settings, then the report; returns stage timings."
+              warm=True, jobs=1) -> dict:
+    """Run every stage run of the settings' matrix, `jobs` at a time, each worker in a kernel of its own at the thread
+    count every stage pins (whatever `jobs` is), then the report; returns `{label: (outcome, seconds)}`."""
     from xrlhf.core import progress
     from xrlhf.report import build_report
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
     study_settings, root = load_study(settings, quick, root, overrides)
     study = study_settings.study
-    runs = [(task, algorithm, seed) for task in study.tasks for seed in study.seeds for algorithm in study.algorithms]
-    status = {}
+    threads = pin_threads()  # what every kernel pins too: they inherit this process's $XRLHF_THREADS
+    graph = study_graph(study.tasks, study.algorithms, study.seeds)
     t_start = time.time()
-    bar = progress(total=len(runs) * len(STAGES), desc="reproduce", disable=False)
-    with (warm_kernel() if warm else contextlib.nullcontext()) as km:
-        for task, algorithm, seed in runs:
-            for stage in STAGES:
-                t0 = time.time()
-                outcome = run_stage(stage, task, algorithm, seed, study_settings.path, quick, root, reports, log=log,
-                                    overrides=overrides, km=km)
-                status[f"{task}/{algorithm}/seed{seed}/{stage}"] = (outcome, round(time.time() - t0, 2))
-                bar.update(1)
+    bar = progress(total=len(graph), desc=f"reproduce ({jobs} at a time)", disable=False)
+
+    def run_job(job, kernel):
+        return run_stage(job.stage, job.task, job.algorithm, job.seed, study_settings.path, quick, root, reports,
+                         log=log, overrides=overrides, km=kernel, wait=False)
+
+    def finished(job, outcome, seconds, error):
+        bar.update(1)
+        if outcome == "failed":
+            log(f"  {job.stage:<15} failed after {seconds:.1f}s: {job.label}")
+        elif outcome == "blocked":
+            log(f"  {job.stage:<15} not run, an input failed: {job.label}")
+    results = run_jobs(graph, run_job, jobs, warm_kernel if warm else contextlib.nullcontext, finished)
     bar.close()
+    failures = [error if isinstance(error, StageFailed) else f"{job.label} failed: {type(error).__name__}: {error}"
+                for job, (outcome, _, error) in results.items() if outcome == "failed"]
+    if failures:
+        blocked = sum(outcome == "blocked" for outcome, _, _ in results.values())
+        raise StageFailed("\n".join(map(str, failures)) + f"\n{len(failures)} stage runs failed and the {blocked} "
+                          "that need them were not run; the others are complete")
     reports = (Path(reports) if reports else study_settings.path.parent/study.reports)/("quick" if quick else "")
     build_report(study_settings, root, reports, quick=quick)
+    status = {job.label: (outcome, seconds) for job, (outcome, seconds, _) in results.items()}
     n_ran = sum(outcome == "ran" for outcome, _ in status.values())
     elapsed = round(time.time() - t_start, 1)
     if n_ran:  # the wall time of the last reproduce that computed anything (make bench reads it)
         write_json(reports/"reproduce.json",
                    dict(wall_seconds=elapsed, stage_runs=n_ran, skipped=len(status) - n_ran, warm_kernel=warm,
-                        date=time.strftime("%Y-%m-%d %H:%M"),
-                        stages={run: dict(status=outcome, seconds=seconds)
-                                for run, (outcome, seconds) in status.items()}))
-    log(f"reproduce: {n_ran} stage runs, {len(status) - n_ran} skipped, {elapsed:.1f}s")
+                        jobs=jobs, threads_per_job=threads, date=time.strftime("%Y-%m-%d %H:%M"),
+                        stages={label: dict(status=outcome, seconds=seconds)
+                                for label, (outcome, seconds) in status.items()}))
+    log(f"reproduce: {n_ran} stage runs, {len(status) - n_ran} skipped, {elapsed:.1f}s ({jobs} at a time, "
+        f"XRLHF_THREADS={threads})")
     return status
 
 # %% ../nbs/11_pipeline.ipynb #81daed00
@@ -454,7 +644,10 @@ def main(argv=None):
     reproduce_cmd.add_argument("--root")
     reproduce_cmd.add_argument("--reports")
     reproduce_cmd.add_argument("--cold", action="store_true",
-                               help="a fresh kernel per stage (default: one warm kernel)")
+                               help="a fresh kernel per stage (default: one warm kernel per job)")
+    reproduce_cmd.add_argument("--jobs", type=int, default=1,
+                               help="stage runs at once, each in its own kernel at $XRLHF_THREADS torch threads; "
+                                    "the results do not depend on it (default 1)")
     reproduce_cmd.add_argument("-p", "--param", **override)
     run_cmd = add_stage_arguments(commands.add_parser("run", help="run one stage (and any stale stage before it)"))
     run_cmd.add_argument("--reports")
@@ -480,7 +673,8 @@ def main(argv=None):
 def run_command(args) -> int:
     "Carry out one parsed `xrlhf` command; returns its exit status."
     if args.cmd == "reproduce":
-        reproduce(args.settings, args.quick, args.root, args.reports, overrides=dict(args.param), warm=not args.cold)
+        reproduce(args.settings, args.quick, args.root, args.reports, overrides=dict(args.param), warm=not args.cold,
+                  jobs=args.jobs)
     elif args.cmd == "run":
         run_chain(args.stage, args.task, args.algorithm, args.seed, args.settings, args.quick, args.root, args.reports,
                   args.force, overrides=dict(args.param))
