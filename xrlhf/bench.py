@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from .core import write_json, read_json
 from .explain import explain_one, explain_reference, prepare, check_features
+from .stats import run_metrics
+
 
 # %% auto #0
 __all__ = ['BENCHES', 'machine', 'instance', 'queries', 'inside_queries', 'bench_explain_speedup', 'bench_explain_scaling',
@@ -203,7 +205,7 @@ def bench_reproduce(reports="reports") -> dict:
     out = {}
     for name, metrics_file in (("full", Path(reports)/"metrics.json"), ("quick", Path(reports)/"quick"/"metrics.json")):
         if not metrics_file.exists(): continue
-        metrics = read_json(metrics_file)
+        metrics = run_metrics(read_json(metrics_file))  # the runs, without the top-level summary and paired
         per_stage = {}
         for run in metrics.values():
             for stage, seconds in run["provenance"]["wall_seconds"].items():
