@@ -27,9 +27,15 @@ def test_metrics_contract(quick_study):
     assert fams and set(r["probes"]) == fams
     for f, pr in r["probes"].items():
         assert pr["base_rate"] == pytest.approx((truth.planted & truth.family.eq(f)).mean()) and 0 <= pr["rm_prefers_flawed"] <= 1
-        E = pr["explainers"]; assert set(E) == {"xrlhf", "face", "knn", "random", "gradient"} and pr["n_queries"] == 30
-        assert E["knn"]["mean_size"] == E["random"]["mean_size"] == E["gradient"]["mean_size"] == E["face"]["mean_size"] > 0
+        from xrlhf.explain import EXPLAINERS
+        E = pr["explainers"]; assert set(E) == set(EXPLAINERS) and pr["n_queries"] == 30
+        # the rankers take the sizes of the default explainer's sets ([explain] reading)
+        assert E["knn"]["mean_size"] == E["random"]["mean_size"] == E["gradient"]["mean_size"] == E["weighted"]["mean_size"] > 0
         assert all(0 <= e["precision_per_query"] <= 1 for e in E.values())
+    # the premise (issue 18) and the strata of the unsatisfactory prompts
+    assert set(r["premise"]) >= {"families", "unsat_caused_share", "background_unsat_rate", "checks"}
+    assert set(r["premise"]["families"]) == fams
+    assert {"unsat_caused", "unsat_other", "test_unsat_caused"} <= set(r["winrate"]["xrlhf_vs_rlhf"])
     p = r["provenance"]
     assert p["git_sha"] and p["seed"] == 0 and p["settings_hash"] and p["packages"]["torch"]
     assert p["torch_threads"] == int(os.environ.get("XRLHF_THREADS", 2))  # numbers depend on it, so it is recorded
@@ -143,6 +149,7 @@ def test_a_stage_reruns_when_code_it_runs_changes(quick_study, tmp_path):
     assert _stale_stages(repo, quick_study) == ["explain", "unlearn", "finetune", "evaluate", "ablations"]
 
 SUBSETS = ("unsat", "sat", "all", "test_unsat", "test_sat", "test_all")
+STRATA = ("unsat_caused", "unsat_other", "test_unsat_caused", "test_unsat_other")  # world data: the premise's strata
 
 def test_win_rates_on_both_halves_with_replicate_spread(quick_study):
     "Every win rate comes for the fix half and the held-out test half, each with the replicates' rates and spread."
@@ -154,7 +161,7 @@ def test_win_rates_on_both_halves_with_replicate_spread(quick_study):
         assert r["winrate"][comp]["test_all"]["n"] == r["n_test"]
         assert r["n_validation"] + r["n_test"] == 60  # [quick] n_validation, split in two halves
     for name, ablation in r["ablations"].items():
-        assert set(ablation["winrate"]["xrlhf_vs_rlhf"]) == set(SUBSETS), name
+        assert set(ablation["winrate"]["xrlhf_vs_rlhf"]) == set(SUBSETS + STRATA), name
     rep = (quick_study["reports"]/"quick"/"README.md").read_text()
     assert "test: all" in rep and "test half" in rep
 

@@ -98,7 +98,7 @@ def test_settings_presets_resolve():
     assert default.preset == "v3" and {key: getattr(default, key) for key in WORLD_PRESETS["v3"]} == WORLD_PRESETS["v3"]
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
-@pytest.mark.parametrize("key,bad", [("preset", "v3"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
+@pytest.mark.parametrize("key,bad", [("preset", "v9"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
                                      ("claim_rate_outside", "2"), ("claim_contrast_outside", "-1"),
                                      ("claim_position", "middle"),
                                      ("n_fact_entities", "0"), ("n_fact_entities", "61"), ("n_fact_entities", "x")])
