@@ -9,12 +9,15 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from transformers import (AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer,
+from transformers import (AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer, DynamicCache,
                           GPTNeoXConfig, GPTNeoXForCausalLM, GPTNeoXForSequenceClassification, PreTrainedTokenizerFast)
 
 # %% auto #0
-__all__ = ['EOS', 'PAD', 'build_tokenizer', 'model_config', 'from_hub', 'build_policy', 'build_reward_model', 'load_tokenizer',
-           'model_dtype', 'adapt', 'merge_lora', 'positions_from_mask', 'check_tokenizer', 'check_context', 'rollout',
+__all__ = ['EOS', 'PAD', 'CACHED_DECODERS', 'DECODED_GENERATION_KEYS', 'build_tokenizer', 'model_config', 'from_hub',
+           'build_policy', 'build_reward_model', 'load_tokenizer', 'model_dtype', 'adapt', 'merge_lora',
+           'positions_from_mask', 'check_tokenizer', 'check_context', 'nucleus', 'sampling_scores', 'base_model',
+           'decodes_with_cache', 'forward_logits', 'neox_logits', 'step_function', 'choose_tokens', 'decode',
+           'encode_prompts', 'generate_tokens', 'response_batch', 'rollout', 'until_all_ended', 'rollout_pair',
            'response_logprobs', 'save_model', 'load_policy', 'load_reward_model']
 
 # %% ../nbs/02_models.ipynb #681ec40b
@@ -145,22 +148,142 @@ def check_context(model, lengths, extra=0):
         raise ValueError(f"prompt {first} has {int(np.asarray(lengths)[first])} tokens; with {extra} new tokens it "
                          f"exceeds the model's context of {limit}")
 
+# %% ../nbs/02_models.ipynb #b0a9e56b
+def nucleus(scores, top_p: float):
+    """`scores` (B, vocab) with the tokens outside the nucleus set to -inf: the least likely ones, whose total
+    probability is at most `1 - top_p` (Hugging Face's `TopPLogitsWarper`; the most likely token always stays)."""
+    sorted_scores, order = torch.sort(scores, descending=False)
+    cumulative = sorted_scores.softmax(-1).cumsum(-1)  # (B, vocab), from the least likely token up
+    drop_sorted = cumulative <= (1 - top_p)
+    drop_sorted[..., -1:] = False
+    drop = drop_sorted.scatter(1, order, drop_sorted)  # back to vocabulary order
+    return scores.masked_fill(drop, -float("inf"))
+
+def sampling_scores(logits, temperature: float = 1.0, top_p: float = 1.0):
+    "The scores `generate` samples from with `temperature` and nucleus `top_p` (and top_k off): (B, vocab)."
+    scores = logits / temperature if temperature != 1.0 else logits
+    return nucleus(scores, top_p) if top_p < 1.0 else scores
+
+# %% ../nbs/02_models.ipynb #f77d0402
+CACHED_DECODERS = ("GPTNeoXForCausalLM", "OPTForCausalLM", "LlamaForCausalLM")
+# generation-config keys that leave generate's tokens as decode's: token ids (rollout passes eos and pad),
+# what rollout's own arguments override (sampling, length), and output switches
+DECODED_GENERATION_KEYS = {"bos_token_id", "eos_token_id", "pad_token_id", "do_sample", "temperature", "top_p",
+                           "top_k", "max_length", "max_new_tokens", "use_cache", "output_attentions",
+                           "output_hidden_states", "_from_model_config", "transformers_version"}
+
+def base_model(model):
+    "The transformers model inside a LoRA wrapper (its adapters stay in its layers); any other model as it is."
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+def decodes_with_cache(model) -> bool:
+    """Whether `decode` generates for `model` what `generate` would: a causal LM of `CACHED_DECODERS` (LoRA-wrapped
+    too) whose generation config asks for nothing beyond `DECODED_GENERATION_KEYS`."""
+    model = base_model(model)
+    if type(model).__name__ not in CACHED_DECODERS: return False
+    return not set(model.generation_config.to_diff_dict()) - DECODED_GENERATION_KEYS
+
+# %% ../nbs/02_models.ipynb #ee27d856
+def forward_logits(model, step_input, positions, mask, cache):
+    """Next-token logits (B, vocab) after `step_input` (B, T) at `positions` (B, T), through the model's `forward`;
+    `mask` (B, T_cached + T) covers the cached and new tokens; `cache` (a `DynamicCache`) takes the new keys and
+    values."""
+    output = model(input_ids=step_input, attention_mask=mask, position_ids=positions, past_key_values=cache,
+                   use_cache=True, logits_to_keep=1)
+    return output.logits[:, -1]
+
+def neox_logits(model, step_input, positions, mask, cache):
+    """`forward_logits` of a GPT-NeoX causal LM (SDPA attention) for one new token a row, `step_input` (B, 1): its
+    own modules called without the model-level `forward` and its per-call overhead."""
+    neox = model.gpt_neox
+    hidden = neox.embed_in(step_input)  # (B, 1, hidden)
+    position_embeddings = neox.rotary_emb(hidden, positions)
+    attends = mask.bool()[:, None, None, :]  # (B, 1, 1, T_cached + 1): a single query needs no causal mask
+    for layer in neox.layers:
+        hidden = layer(hidden, attention_mask=attends, layer_past=cache, position_embeddings=position_embeddings)
+    return model.get_output_embeddings()(neox.final_layer_norm(hidden))[:, -1]
+
+def step_function(model):
+    "`neox_logits` for a GPT-NeoX causal LM with SDPA attention (the default), `forward_logits` for any other model."
+    is_neox = type(model).__name__ == "GPTNeoXForCausalLM"
+    return neox_logits if is_neox and model.config._attn_implementation == "sdpa" else forward_logits
+
+# %% ../nbs/02_models.ipynb #57fc68f2
+def choose_tokens(logits, greedy_rows, draw: bool, top_p: float = 1.0, temperature: float = 1.0):
+    """The next token of each row (B,) and its log-probability under the distribution it came from: the argmax on
+    `greedy_rows` (B,), a draw from `sampling_scores` on the others (all in one `torch.multinomial`, if `draw`)."""
+    logits = logits.float()  # (B, vocab)
+    tokens = logits.argmax(-1)
+    token_logprobs = logits.log_softmax(-1).gather(1, tokens[:, None]).squeeze(1)
+    sampled = ~greedy_rows
+    if draw and sampled.any():
+        scores = sampling_scores(logits[sampled], temperature, top_p)  # (B_sampled, vocab)
+        drawn = torch.multinomial(scores.softmax(-1), num_samples=1)  # (B_sampled, 1)
+        tokens[sampled] = drawn.squeeze(1)
+        token_logprobs[sampled] = scores.log_softmax(-1).gather(1, drawn).squeeze(1)
+    return tokens, token_logprobs
+
+# %% ../nbs/02_models.ipynb #8ce4dc5e
 @torch.no_grad()
-def rollout(model, tok, prompts, max_new_tokens=32, greedy=False, top_p=0.9, temperature=1.0) -> dict:
-    "Generate responses to `prompts`; returns ids, masks and decoded texts."
-    device = next(model.parameters()).device
+def decode(model, query, query_mask, max_new_tokens: int, eos_token_id: int, pad_token_id: int, greedy=False,
+           top_p=1.0, temperature=1.0):
+    """Continue the left-padded `query` (B, T_query) token by token through the model's KV cache, as `generate`
+    does; `greedy` is one flag for every row or one a row (B,). Returns the new tokens (B, T), `pad_token_id` after a
+    row's first eos, stopping when every row has one or after `max_new_tokens`; and the log-probability (B, T) of each
+    token under the distribution it was chosen from (`choose_tokens`)."""
+    if max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, got {max_new_tokens}")
+    model = base_model(model)
+    B = query.shape[0]
+    greedy_rows = torch.as_tensor(greedy, dtype=torch.bool, device=query.device).expand(B)
+    next_logits = step_function(model)
+    mask, positions = query_mask, positions_from_mask(query_mask)  # (B, T_query), then a column more a step
+    cache = DynamicCache(config=model.config)
+    logits = forward_logits(model, query, positions, mask, cache)  # all the prompts' tokens in one pass
+    unfinished = torch.ones(B, dtype=torch.bool, device=query.device)
+    new_tokens, token_logprobs = [], []
+    for step in range(max_new_tokens):
+        draw = bool((unfinished & ~greedy_rows).any())
+        token, logprob = choose_tokens(logits, greedy_rows, draw, top_p, temperature)
+        token = torch.where(unfinished, token, pad_token_id)  # finished rows get padding, as in generate
+        new_tokens.append(token)
+        token_logprobs.append(logprob)
+        unfinished &= token != eos_token_id
+        if step == max_new_tokens - 1 or not unfinished.any(): break
+        mask = torch.cat([mask, mask.new_ones(B, 1)], 1)
+        positions = positions[:, -1:] + 1
+        logits = next_logits(model, token[:, None], positions, mask, cache)
+    return torch.stack(new_tokens, 1), torch.stack(token_logprobs, 1)
+
+# %% ../nbs/02_models.ipynb #81883f41
+def encode_prompts(model, tok, prompts, max_new_tokens: int):
+    """`prompts` as left-padded ids and mask (B, T_query) on the model's device, once the tokenizer fits the model
+    and the prompts with `max_new_tokens` more fit its context."""
     check_tokenizer(model, tok)
     enc = tok(list(prompts), return_tensors="pt", padding=True, add_special_tokens=False)
     check_context(model, enc.attention_mask.sum(-1).numpy(), max_new_tokens)
-    query, query_mask = enc.input_ids.to(device), enc.attention_mask.to(device)  # (B, T_query), left-padded
-    if greedy: sampling = dict(do_sample=False)
-    else: sampling = dict(do_sample=True, top_p=top_p, temperature=temperature, top_k=0)
+    device = next(model.parameters()).device
+    return enc.input_ids.to(device), enc.attention_mask.to(device)
+
+def generate_tokens(model, tok, query, query_mask, max_new_tokens: int, greedy=False, top_p=0.9, temperature=1.0):
+    """The new tokens (B, T) after `query`, in eval mode: `decode` (`greedy` a flag or one a row), or `generate`
+    (one flag) for a model or generation config `decode` does not serve."""
     was_training = model.training
     model.eval()
-    sequences = model.generate(input_ids=query, attention_mask=query_mask, max_new_tokens=max_new_tokens,
-                               pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, **sampling)
+    if decodes_with_cache(model):
+        response = decode(model, query, query_mask, max_new_tokens, tok.eos_token_id, tok.pad_token_id, greedy, top_p,
+                          temperature)[0]
+    else:
+        if greedy: sampling = dict(do_sample=False)
+        else: sampling = dict(do_sample=True, top_p=top_p, temperature=temperature, top_k=0)
+        sequences = model.generate(input_ids=query, attention_mask=query_mask, max_new_tokens=max_new_tokens,
+                                   pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, **sampling)
+        response = sequences[:, query.shape[1]:]
     model.train(was_training)
-    response = sequences[:, query.shape[1]:]  # (B, T_response)
+    return response
+
+def response_batch(tok, query, query_mask, response, prompts) -> dict:
+    """The batch of `rollout`: `response` (B, T) with padding after each row's first eos, its mask (the tokens up to
+    and including that eos) and the decoded texts."""
     is_eos = (response == tok.eos_token_id)
     after_eos = (is_eos.long().cumsum(-1) - is_eos.long()) > 0  # strictly after the first eos
     response_mask = ~after_eos
@@ -169,6 +292,34 @@ def rollout(model, tok, prompts, max_new_tokens=32, greedy=False, top_p=0.9, tem
                              skip_special_tokens=True)
     return dict(query=query, query_mask=query_mask, response=response, response_mask=response_mask.long(),
                 texts=texts, prompts=list(prompts))
+
+@torch.no_grad()
+def rollout(model, tok, prompts, max_new_tokens=32, greedy=False, top_p=0.9, temperature=1.0) -> dict:
+    "Generate responses to `prompts`; returns ids, masks and decoded texts."
+    query, query_mask = encode_prompts(model, tok, prompts, max_new_tokens)  # (B, T_query), left-padded
+    response = generate_tokens(model, tok, query, query_mask, max_new_tokens, greedy, top_p, temperature)
+    return response_batch(tok, query, query_mask, response, prompts)
+
+def until_all_ended(response, eos_token_id: int):
+    "`response` (B, T) without the columns after the one where its last row to end produced its first eos."
+    is_eos = response == eos_token_id
+    lengths = torch.where(is_eos.any(-1), is_eos.long().argmax(-1) + 1, response.shape[1])  # (B,)
+    return response[:, :int(lengths.max())]
+
+@torch.no_grad()
+def rollout_pair(model, tok, prompts, max_new_tokens=32, top_p=0.9, temperature=1.0) -> tuple[dict, dict]:
+    """`rollout(model, tok, prompts, ...)` sampled and with `greedy=True` (ReMax's responses and greedy baseline),
+    decoded together as one batch of twice the rows; two `rollout` calls for a model `decode` does not serve."""
+    if not decodes_with_cache(model):
+        return (rollout(model, tok, prompts, max_new_tokens, False, top_p, temperature),
+                rollout(model, tok, prompts, max_new_tokens, greedy=True))
+    query, query_mask = encode_prompts(model, tok, prompts, max_new_tokens)
+    B = query.shape[0]
+    greedy_rows = torch.arange(2 * B, device=query.device) >= B  # the sampled rows first, then the greedy ones
+    both = generate_tokens(model, tok, query.repeat(2, 1), query_mask.repeat(2, 1), max_new_tokens, greedy_rows, top_p,
+                           temperature)  # (2B, T)
+    return tuple(response_batch(tok, query, query_mask, until_all_ended(half, tok.eos_token_id), prompts)
+                 for half in both.split(B))
 
 def response_logprobs(model, batch, return_entropy=False):
     "Log-probabilities of each response token (and optionally the policy entropy there); shape (B, T_response)."
