@@ -247,7 +247,7 @@ def explain_reference(D, q, tol=1e-6, max_checks=None):
     return dict(selected=order[:0], weights=np.array([]), residual=np.nan, distance=float(np.linalg.norm(phat - q)),
                 checks=checks, status="infeasible", phat=phat)
 
-# %% ../nbs/07_explain.ipynb #3e5e41b7
+# %% ../nbs/07_explain.ipynb #d6fafb50
 QUERY_KINDS = ("response", "comparison")  # phi(x, y_rlhf); phi(x, y_rlhf) - phi(x, y_sft)
 EXPLAINERS = dict(xrlhf=("response", "prefix"), comparison=("comparison", "prefix"), face=("comparison", "face"),
                   weighted=("comparison", "weighted"), knn=("comparison", "knn"), random=("comparison", "random"),
@@ -261,7 +261,7 @@ def comparison_queries(phi_response, phi_reference):
                            f"{phi_reference.shape} differ")
     return phi_response - phi_reference
 
-# %% ../nbs/07_explain.ipynb #5609e7ed
+# %% ../nbs/07_explain.ipynb #3b80f3be
 def bt_loss(D, theta, l2) -> float:
     "The L2 Bradley-Terry loss of head `theta` on features `D`: mean softplus(-theta^T dphi_i) + l2/2 |theta|^2."
     return float(np.logaddexp(0, -(D @ theta)).mean() + l2 / 2 * theta @ theta)
@@ -295,7 +295,7 @@ def representer_weights(D, l2, theta=None):
     theta = fit_head(D, l2) if theta is None else theta
     return expit(-(D @ theta)) / (l2 * len(D))
 
-# %% ../nbs/07_explain.ipynb #010c2f31
+# %% ../nbs/07_explain.ipynb #df1231a4
 RANKERS = ("knn", "random", "gradient", "representer")  # a score per comparison; their set is its top k
 SOLVERS = READINGS  # the per-query QP/LP work; a ranker costs one matrix product for all queries
 METHODS = READINGS + RANKERS
@@ -367,7 +367,7 @@ def explain(D, Q, method="prefix", tol=1e-6, sizes=None, theta=None, seed=0, des
     return pd.DataFrame([_result_row(i, _solve_one(D, Q[i], method, tol, prep, phats[i]))
                          for i in progress(range(len(Q)), desc=desc or f"explain ({method})", leave=False)])
 
-# %% ../nbs/07_explain.ipynb #0f9b572f
+# %% ../nbs/07_explain.ipynb #d52e8fb9
 def explain_all(D, queries: dict, default: str, theta=None, l2=None, tol=1e-6, seed=0, workers=1,
                 explainers: dict = EXPLAINERS) -> tuple[dict, dict]:
     """Every explainer of `explainers` (name -> (query kind, method)) whose query kind is in `queries`
@@ -408,7 +408,7 @@ def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
     return dict(precision=precision, recall=recall, n_planted=int(planted.sum()), n_selected=len(union),
                 selected_fraction=len(union) / n_total, n_failed=int((sel.status != "ok").sum()))
 
-# %% ../nbs/07_explain.ipynb #41b90d08
+# %% ../nbs/07_explain.ipynb #5bb5bbbd
 def auc(scores, planted) -> float:
     "P(a planted comparison outscores an unplanted one) for one query, ties as halves; NaN without both kinds."
     planted = np.asarray(planted, bool)
@@ -479,7 +479,7 @@ def probe_attribution(D, queries: dict, planted, theta, tol=1e-6, seed=0, defaul
     return dict(n_queries=n_queries, n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=default,
                 explainers=scores)
 
-# %% ../nbs/07_explain.ipynb #edaa453f
+# %% ../nbs/07_explain.ipynb #c0ac094e
 def pool_probes(probes: dict) -> dict:
     """Per explainer, `PROBE_KEYS` pooled over the flaw families of `probes` (`run_probes`' output: flaw ->
     `probe_attribution`): means weighted by each family's number of probes."""
@@ -509,7 +509,7 @@ def attribution_ranking(D, queries: dict, planted, selections: dict, default: st
         if name in pooled: ranking[name]["probes"] = pooled[name]
     return {**ranking, "default": default}
 
-# %% ../nbs/07_explain.ipynb #9970ccfb
+# %% ../nbs/07_explain.ipynb #22a6d3c3
 def _kept_rows(N, removed):
     "A mask of the N rows that stay when the rows `removed` go; refused if an index is out of range or none stays."
     removed = np.asarray(removed, int).ravel()
@@ -554,7 +554,7 @@ def save_with_head(reward_model, tokenizer, theta, path):
     save_model(model, tokenizer, path)
     return model
 
-# %% ../nbs/07_explain.ipynb #cbafc515
+# %% ../nbs/07_explain.ipynb #046d3322
 L2_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)  # measured range on the kit's reward models (see the table)
 
 def select_l2(D, D_heldout, grid=L2_GRID) -> tuple[float, pd.DataFrame]:
