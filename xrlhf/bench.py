@@ -229,7 +229,7 @@ def bench_reproduce(reports="reports") -> dict:
                              wall_skipped=runner["skipped"],
                              wall_per_seed_seconds=round(runner["wall_seconds"] / n_seeds, 1),
                              jobs=runner.get("jobs", 1), threads_per_job=runner.get("threads_per_job"),
-                             parallel_speedup=round(sum(per_stage.values()) / runner["wall_seconds"], 2))
+                             stage_seconds_per_wall_second=round(out[name]["total_seconds"] / runner["wall_seconds"], 2))
     return dict(**out, **machine())
 
 # %% ../nbs/14_bench.ipynb #2c1d5adb
