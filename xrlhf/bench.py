@@ -227,11 +227,12 @@ def bench_reproduce(reports="reports") -> dict:
         runner_log = metrics_file.parent/"reproduce.json"  # the runner's own clock: kernels, skipped stages, the report
         if runner_log.exists():
             runner = read_json(runner_log)
-            out[name].update(wall_seconds=runner["wall_seconds"], wall_stage_runs=runner["stage_runs"],
+            wall_seconds = runner["wall_seconds"]
+            out[name].update(wall_seconds=wall_seconds, wall_stage_runs=runner["stage_runs"],
                              wall_skipped=runner["skipped"],
-                             wall_per_seed_seconds=round(runner["wall_seconds"] / n_seeds, 1),
+                             wall_per_seed_seconds=round(wall_seconds / n_seeds, 1),
                              jobs=runner.get("jobs", 1), threads_per_job=runner.get("threads_per_job"),
-                             parallel_speedup=round(sum(per_stage.values()) / runner["wall_seconds"], 2))
+                             stage_seconds_per_wall_second=round(out[name]["total_seconds"] / wall_seconds, 2))
     return dict(**out, **machine())
 
 # %% ../nbs/14_bench.ipynb #2c1d5adb
