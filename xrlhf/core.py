@@ -203,10 +203,17 @@ class ExplainConfig:
 
 @dataclass(frozen=True)
 class UnlearnConfig:
-    "[unlearn]: removing the explaining comparisons from the reward model (step 6)."
-    method: str = setting("ascent, retain, npo or retrain", one_of("ascent", "retain", "npo", "retrain"))
-    epochs: float = setting("passes over the forget set", POSITIVE)
+    "[unlearn]: removing the explaining comparisons from the reward model (step 6; the arguments of xrlhf.unlearn)."
+    method: str = setting("ascent (the paper's), graddiff (ascent + retain term; alias retain), npo (NPO + retain "
+                          "term) or retrain (the oracle)", one_of("ascent", "graddiff", "npo", "retain", "retrain"))
     lr: float = setting("learning rate", POSITIVE)
+    max_steps: int = setting("optimiser steps at most", POSITIVE)
+    batch_size: int = setting("forget comparisons per step (and as many retain ones)", POSITIVE, 16)
+    npo_beta: float = setting("NPO's beta (open-unlearning's default 0.1)", POSITIVE, 0.1)
+    retain_weight: float = setting("weight of graddiff's and npo's retain term (open-unlearning's alpha 1)",
+                                   NON_NEGATIVE, 1.0)
+    eval_every: int = setting("steps between scorings of the whole forget set, for the stop rule", POSITIVE, 5)
+    stop_acc: float = setting("stop once the forget set's accuracy is at most this", UNIT, 0.5)
 
 @dataclass(frozen=True)
 class FinetuneConfig:

@@ -5,16 +5,18 @@
 # %% ../nbs/08_unlearn.ipynb #ee19d8b6
 from __future__ import annotations
 import copy
+import time
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
 from .core import set_seed, progress
-from .reward import encode_responses, rewards, accuracy
+from .reward import encode_responses, rewards
 from .sft import check_columns
 
 # %% auto #0
-__all__ = ['bt_margin', 'unlearn', 'unlearn_report']
+__all__ = ['METHODS', 'ALIASES', 'bt_margin', 'method_of', 'forget_loss', 'retain_loss', 'reward_margins', 'set_scores',
+           'stop_reason', 'check_unlearn_args', 'unlearn', 'probe_preference', 'flipped_share', 'unlearn_report']
 
 # %% ../nbs/08_unlearn.ipynb #c951ed6e
 def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
@@ -26,64 +28,151 @@ def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
     n = len(prompts)
     return scores[:n] - scores[n:]
 
+# %% ../nbs/08_unlearn.ipynb #9a21b3ff
+METHODS = ("ascent", "graddiff", "npo")
+ALIASES = {"retain": "graddiff"}  # the kit's name for graddiff before issue 19: the same loss, retain weight 1
+
+def method_of(name: str) -> str:
+    "The unlearning method `name` stands for (an alias resolved); an unknown name is an error naming the choices."
+    method = ALIASES.get(name, name)
+    if method not in METHODS:
+        raise ValueError(f"unlearn method must be one of {', '.join(METHODS + tuple(ALIASES))} (retrain is "
+                         f"`xrlhf.reward.train_reward` without the set), got {name!r}")
+    return method
+
+def forget_loss(margin, method: str, margin_ref=None, npo_beta=0.1):
+    "The forget term to minimise, a mean over the batch of `margin`s (`margin_ref`: the frozen start's, for npo)."
+    log_likelihood = F.logsigmoid(margin)  # log p(y_w > y_l) under Bradley-Terry
+    if method == "npo":
+        log_ratio = log_likelihood - F.logsigmoid(margin_ref)
+        return (2 / npo_beta) * F.softplus(npo_beta * log_ratio).mean()
+    return log_likelihood.mean()
+
+def retain_loss(margin):
+    "The retain term: the Bradley-Terry loss the reward model was trained on (open-unlearning's NLL retain loss)."
+    return -F.logsigmoid(margin).mean()
+
+# %% ../nbs/08_unlearn.ipynb #cb6521ca
+def reward_margins(model, tok, prompts, first, second, max_length=192) -> np.ndarray:
+    "r(x, first) - r(x, second) for each prompt x and its two responses, without gradients."
+    first_rewards = rewards(model, tok, prompts, first, max_length=max_length)
+    second_rewards = rewards(model, tok, prompts, second, max_length=max_length)
+    return first_rewards - second_rewards
+
+def set_scores(model, tok, comparisons: pd.DataFrame, max_length=192) -> dict:
+    "A set's accuracy (share of positive margins) and mean margin; None for an empty set."
+    if len(comparisons) == 0: return dict(acc=None, margin=None)
+    margins = reward_margins(model, tok, comparisons.prompt, comparisons.chosen, comparisons.rejected, max_length)
+    return dict(acc=float((margins > 0).mean()), margin=float(margins.mean()))
+
+def stop_reason(forget_acc: float, forget_margin: float, target_margin: float | None, stop_acc: float) -> str | None:
+    "Why unlearning may stop now: the forget set's mean margin reached `target_margin`, or its accuracy `stop_acc`."
+    if target_margin is not None and forget_margin <= target_margin: return "target_margin"
+    if forget_acc <= stop_acc: return "forget_acc"
+    return None
+
 # %% ../nbs/08_unlearn.ipynb #ecf0a9da
-def unlearn(model, tok, forget: pd.DataFrame, method="ascent", epochs=3.0, lr=1e-4, batch_size=16,
-            retain: pd.DataFrame | None = None, npo_beta=0.5, stop_acc=0.0, seed=0, max_length=192):
-    "Unlearn `forget` comparisons from a reward model (a copy is returned; the input model is untouched)."
-    if method not in ("ascent", "retain", "npo"):
-        raise ValueError("unlearn method must be ascent, retain or npo (retrain is `xrlhf.reward.train_reward` "
-                         f"without the set), got {method!r}")
+def check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc):
+    "Reject values `unlearn` cannot run with, naming the argument (the [unlearn] key of the same name)."
+    for name, value in dict(max_steps=max_steps, batch_size=batch_size, eval_every=eval_every).items():
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"unlearn {name} must be an integer >= 1, got {value!r}")
+    for name, value in dict(lr=lr, npo_beta=npo_beta).items():
+        if not value > 0: raise ValueError(f"unlearn {name} must be > 0, got {value!r}")
+    if not retain_weight >= 0: raise ValueError(f"unlearn retain_weight must be >= 0, got {retain_weight!r}")
+    if not 0 <= stop_acc <= 1: raise ValueError(f"unlearn stop_acc must be in [0, 1], got {stop_acc!r}")
+
+def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, lr=1e-4, batch_size=16,
+            retain: pd.DataFrame | None = None, npo_beta=0.1, retain_weight=1.0, eval_every=5,
+            target_margin: float | None = None, stop_acc=0.5, seed=0, max_length=192):
+    """Unlearn the `forget` comparisons from a copy of a reward model in at most `max_steps` steps, stopping early by
+    `stop_reason`. Returns the model, the log (one row per step; the forget set's scores where it was scored) and the
+    outcome: `steps` taken, why it `stopped`, the final `forget_acc` and `forget_margin`, and `seconds`."""
+    method = method_of(method)
+    check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc)
     model = copy.deepcopy(model)
-    if len(forget) == 0: return model, pd.DataFrame()
+    if len(forget) == 0:
+        return model, pd.DataFrame(), dict(steps=0, stopped="empty forget set", forget_acc=None, forget_margin=None,
+                                           seconds=0.0)
     check_columns(forget, ["prompt", "chosen", "rejected"], "forget set")
-    if method == "retain":
-        if retain is None or len(retain) == 0: raise ValueError("unlearn(method='retain') needs a non-empty retain set")
+    uses_retain = method != "ascent" and retain_weight > 0
+    if uses_retain:
+        if retain is None or len(retain) == 0:
+            raise ValueError(f"unlearn(method={method!r}) needs a non-empty retain set (or retain_weight 0)")
         check_columns(retain, ["prompt", "chosen", "rejected"], "retain set")
+    start_time = time.time()
     set_seed(seed)
     rng = np.random.default_rng(seed)
-    ref = copy.deepcopy(model).eval().requires_grad_(False) if method == "npo" else None  # theta_0 for NPO's p_0
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-    n = len(forget)
-    steps = max(1, int(np.ceil(epochs * n / batch_size)))
-    log = []
-    model.train()
-    for step in progress(range(steps), desc=f"unlearn ({method})", leave=False):
-        batch = forget.iloc[rng.choice(n, size=min(batch_size, n), replace=False)]
+    reference = copy.deepcopy(model).eval().requires_grad_(False) if method == "npo" else None  # p_0 of NPO
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    log, stopped, step = [dict(step=0)], "max_steps", 0
+    bar = progress(total=max_steps, desc=f"unlearn ({method})", leave=False)
+    while True:
+        if step % eval_every == 0 or step == max_steps:
+            model.eval()
+            scores = set_scores(model, tok, forget, max_length)
+            log[-1].update(forget_acc=scores["acc"], forget_margin=scores["margin"])
+            reason = stop_reason(scores["acc"], scores["margin"], target_margin, stop_acc)
+            if reason is not None:
+                stopped = reason
+                break
+        if step == max_steps: break
+        model.train()
+        batch = forget.iloc[rng.choice(len(forget), size=min(batch_size, len(forget)), replace=False)]
         margin = bt_margin(model, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
-        if method == "npo":
+        margin_ref = None
+        if reference is not None:
             with torch.no_grad():
-                margin_ref = bt_margin(ref, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
-            loss = (2 / npo_beta) * F.softplus(npo_beta * (F.logsigmoid(margin) - F.logsigmoid(margin_ref))).mean()
-        else:
-            loss = F.logsigmoid(margin).mean()  # minimising log p(chosen > rejected) = gradient ascent on the BT loss
-        if method == "retain":
+                margin_ref = bt_margin(reference, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
+        forget_term = forget_loss(margin, method, margin_ref, npo_beta)
+        loss, retain_term = forget_term, None
+        if uses_retain:
             kept = retain.iloc[rng.choice(len(retain), size=min(batch_size, len(retain)), replace=False)]
-            retain_margin = bt_margin(model, tok, kept.prompt, kept.chosen, kept.rejected, max_length)
-            loss = loss - F.logsigmoid(retain_margin).mean()
-        opt.zero_grad()
+            retain_term = retain_loss(bt_margin(model, tok, kept.prompt, kept.chosen, kept.rejected, max_length))
+            loss = forget_term + retain_weight * retain_term
+        optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        forget_acc = float((margin.detach() > 0).float().mean())
-        log.append(dict(step=step, loss=loss.item(), batch_forget_acc=forget_acc))
-        if stop_acc > 0 and step % 5 == 4:  # early stop, checked every 5 steps on the whole forget set
-            model.eval()
-            if accuracy(model, tok, forget) <= stop_acc: break
-            model.train()
+        optimizer.step()
+        step += 1
+        bar.update(1)
+        log.append(dict(step=step, loss=loss.item(), forget_loss=forget_term.item(),
+                        retain_loss=None if retain_term is None else retain_term.item()))
+    bar.close()
     model.eval()
-    return model, pd.DataFrame(log)
+    outcome = dict(steps=step, stopped=stopped, forget_acc=scores["acc"], forget_margin=scores["margin"],
+                   seconds=round(time.time() - start_time, 2))
+    return model, pd.DataFrame(log), outcome
+
+# %% ../nbs/08_unlearn.ipynb #d3190183
+def probe_preference(model, tok, probes: pd.DataFrame, max_length=192) -> float:
+    "Share of probes (`prompt`, `flawed`, `clean`) on which the reward model scores `flawed` above `clean`."
+    check_columns(probes, ["prompt", "flawed", "clean"], "probes")
+    return float((reward_margins(model, tok, probes.prompt, probes.flawed, probes.clean, max_length) > 0).mean())
+
+def flipped_share(before, after, tok, queries: pd.DataFrame, max_length=192) -> float | None:
+    """Share of the comparison queries (`prompt`, `response_rlhf`, `response_sft`) whose margin r(x, y_rlhf) -
+    r(x, y_sft) is > 0 under `before` and <= 0 under `after`; None without queries."""
+    if len(queries) == 0: return None
+    check_columns(queries, ["prompt", "response_rlhf", "response_sft"], "comparison queries")
+    margins_before, margins_after = (reward_margins(model, tok, queries.prompt, queries.response_rlhf,
+                                                    queries.response_sft, max_length) for model in (before, after))
+    return float(((margins_before > 0) & (margins_after <= 0)).mean())
 
 # %% ../nbs/08_unlearn.ipynb #2feeadb0
-def unlearn_report(before, after, tok, forget, heldout, unsat_prompts, unsat_responses, sat_prompts,
-                   sat_responses) -> dict:
-    "Forget/retain numbers of an unlearning run."
-    report, sat_rewards = {}, {}
-    for name, model in (("before", before), ("after", after)):
-        report[f"forget_acc_{name}"] = accuracy(model, tok, forget) if len(forget) else None
-        report[f"heldout_acc_{name}"] = accuracy(model, tok, heldout)
-        unsat_reward = float(rewards(model, tok, unsat_prompts, unsat_responses).mean()) if len(unsat_prompts) else None
-        report[f"unsat_reward_{name}"] = unsat_reward
-        sat_rewards[name] = rewards(model, tok, sat_prompts, sat_responses) if len(sat_prompts) else np.zeros(0)
-    sat_change = float((sat_rewards["after"] - sat_rewards["before"]).mean()) if len(sat_prompts) else None
-    report["sat_reward_change"] = sat_change
+def unlearn_report(before, after, tok, forget: pd.DataFrame, heldout: pd.DataFrame, probes: dict,
+                   queries: pd.DataFrame, max_length=192) -> dict:
+    """Forget and held-out accuracy and mean margin, the probes' preference for each planted trait (`probes`: family
+    -> `flaw_probes` table), before and after; and `flipped_share` of the comparison queries `queries`."""
+    report, families = dict(n_forget=len(forget)), {family: {} for family in probes}
+    for when, model in (("before", before), ("after", after)):
+        for name, comparisons in (("forget", forget), ("heldout", heldout)):
+            scores = set_scores(model, tok, comparisons, max_length)
+            report[f"{name}_acc_{when}"], report[f"{name}_margin_{when}"] = scores["acc"], scores["margin"]
+        for family, family_probes in probes.items():
+            families[family][f"rm_prefers_flawed_{when}"] = probe_preference(model, tok, family_probes, max_length)
+        preferences = [family[f"rm_prefers_flawed_{when}"] for family in families.values()]
+        report[f"rm_prefers_flawed_{when}"] = float(np.mean(preferences)) if preferences else None
+    report.update(families=families, n_queries=len(queries),
+                  flipped_share=flipped_share(before, after, tok, queries, max_length))
     return report
