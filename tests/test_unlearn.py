@@ -10,7 +10,7 @@ from xrlhf.unlearn import (METHODS, ALIASES, forget_loss, set_scores, unlearn, u
                            reward_margins)
 
 TINY = dict(arch="gpt_neox", hidden_size=32, num_layers=1, num_heads=2, max_length=192)
-WORLD = WORLD_PRESETS["v2"] | dict(n_comparisons=600, data_split=[2, 4, 4], n_validation=20, flaws=["expert_claim"],
+WORLD = WORLD_PRESETS["v3"] | dict(n_comparisons=600, data_split=[2, 4, 4], n_validation=20, flaws=["expert_claim"],
                                    claim_contrast=0.5)
 
 
@@ -22,7 +22,7 @@ def tiny():
     tok = build_tokenizer(list(comparisons.prompt + comparisons.chosen) + list(comparisons.rejected), 400)
     set_seed(0)
     rm, _ = train_reward(build_reward_model(TINY, tok), tok, comparisons, epochs=2, lr=1e-3)
-    planted = comparisons.planted.to_numpy()
+    planted = datasets["truth"].planted.to_numpy()
     return dict(rm=rm, tok=tok, forget=comparisons[planted].reset_index(drop=True),
                 retain=comparisons[~planted].reset_index(drop=True), heldout=datasets["reward_eval"])
 
@@ -86,8 +86,8 @@ def test_a_set_already_at_its_target_takes_no_step(tiny):
 
 def test_retain_term_keeps_retain_accuracy_better_than_ascent(tiny):
     retain = tiny["retain"]
-    ascent, _, _ = run(tiny, "ascent", max_steps=10, lr=3e-3)
-    graddiff, _, _ = run(tiny, "graddiff", max_steps=10, lr=3e-3)
+    ascent, _, _ = run(tiny, "ascent", max_steps=30, lr=1e-3)
+    graddiff, _, _ = run(tiny, "graddiff", max_steps=30, lr=1e-3)
     assert accuracy(graddiff, tiny["tok"], retain) > accuracy(ascent, tiny["tok"], retain) + 0.05
 
 
@@ -132,7 +132,7 @@ def test_graddiff_without_a_retain_set_is_an_error(tiny):
 
 
 def test_report_of_an_unchanged_model_flips_nothing(tiny):
-    probes = {"expert_claim": flaw_probes(World(0), "expert_claim", 8, 0)}
+    probes = {"expert_claim": flaw_probes(World(0), "expert_claim", 8, 0, claim_position="end")}
     queries = pd.DataFrame(dict(prompt=tiny["heldout"].prompt, response_rlhf=tiny["heldout"].chosen,
                                 response_sft=tiny["heldout"].rejected))
     report = unlearn_report(tiny["rm"], tiny["rm"], tiny["tok"], tiny["forget"], tiny["heldout"], probes, queries)
@@ -143,7 +143,7 @@ def test_report_of_an_unchanged_model_flips_nothing(tiny):
 
 
 def test_report_counts_the_flips(tiny):
-    probes = {"expert_claim": flaw_probes(World(0), "expert_claim", 8, 0)}
+    probes = {"expert_claim": flaw_probes(World(0), "expert_claim", 8, 0, claim_position="end")}
     queries = pd.DataFrame(dict(prompt=tiny["forget"].prompt, response_rlhf=tiny["forget"].chosen,
                                 response_sft=tiny["forget"].rejected))
     after, _, _ = run(tiny, max_steps=6, lr=3e-3)

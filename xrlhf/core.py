@@ -52,8 +52,8 @@ def one_of(*allowed):
     return (ok, "must be one of " + ", ".join(allowed))
 
 SPLIT_WEIGHTS = (lambda v: len(v) == 3 and min(v) > 0, "three positive weights, e.g. 2,4,4")
-ABLATION_NAMES = ("no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "retrain_oracle", "npo", "retain",
-                  "clean_reward")
+ABLATION_NAMES = ("no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "exact_oracle", "retrain_oracle",
+                  "npo", "retain", "ascent", "clean_reward")
 
 # %% ../nbs/00_core.ipynb #6c3178ca
 @dataclass(frozen=True)
@@ -198,22 +198,29 @@ class ExplainConfig:
     probes: int = setting("probes per planted flaw family (0: none)", NON_NEGATIVE, 0)
     l2: float = setting("L2 of the Bradley-Terry head refitted on frozen features (representer scores, exact removal)",
                         POSITIVE, 1e-2)
-    influence: bool = setting("also explain by influence functions on the whole reward model (kronfluence EK-FAC)",
-                              None, True)
+    influence_seeds: list[int] = setting("seeds on which influence functions on the whole reward model (kronfluence "
+                                         "EK-FAC) also explain (empty: none; about 10x the rest of the stage)",
+                                         None, [0])
+    forget_share: float = setting("the explained set's share of the reward split: its comparisons with the most "
+                                  "explanation weight (the paper unlearns 2-3%; 1: every explaining comparison)",
+                                  UNIT, 0.03)
 
 @dataclass(frozen=True)
 class UnlearnConfig:
     "[unlearn]: removing the explaining comparisons from the reward model (step 6; the arguments of xrlhf.unlearn)."
     method: str = setting("ascent (the paper's), graddiff (ascent + retain term; alias retain), npo (NPO + retain "
-                          "term) or retrain (the oracle)", one_of("ascent", "graddiff", "npo", "retain", "retrain"))
+                          "term), flip (swapped labels + retain term) or retrain (the oracle)",
+                          one_of("ascent", "graddiff", "npo", "flip", "retain", "retrain"))
     lr: float = setting("learning rate", POSITIVE)
     max_steps: int = setting("optimiser steps at most", POSITIVE)
     batch_size: int = setting("forget comparisons per step (and as many retain ones)", POSITIVE, 16)
     npo_beta: float = setting("NPO's beta (open-unlearning's default 0.1)", POSITIVE, 0.1)
-    retain_weight: float = setting("weight of graddiff's and npo's retain term (open-unlearning's alpha 1)",
+    retain_weight: float = setting("weight of the retain term of graddiff, npo, flip (open-unlearning's alpha 1)",
                                    NON_NEGATIVE, 1.0)
     eval_every: int = setting("steps between scorings of the whole forget set, for the stop rule", POSITIVE, 5)
     stop_acc: float = setting("stop once the forget set's accuracy is at most this", UNIT, 0.5)
+    stop_at_removal: bool = setting("also stop once the forget set's mean margin is down to its margin after exact "
+                                    "removal (the caller's target_margin)", None, False)
 
 @dataclass(frozen=True)
 class FinetuneConfig:

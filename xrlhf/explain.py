@@ -13,9 +13,9 @@ from .core import progress
 __all__ = ['READINGS', 'QUERY_KINDS', 'EXPLAINERS', 'RANKERS', 'SOLVERS', 'METHODS', 'PROBE_KEYS', 'L2_GRID', 'ExplainError',
            'check_features', 'check_query', 'prepare', 'min_norm_point', 'project', 'hull_distance', 'nearest_first',
            'explain_one', 'explain_reference', 'comparison_queries', 'bt_loss', 'fit_head', 'representer_weights',
-           'projections', 'ranking_scores', 'explain', 'explain_all', 'attribution', 'auc', 'ranking_metrics',
-           'probe_attribution', 'pool_probes', 'attribution_ranking', 'refit_without', 'head_after_removal',
-           'removal_margins', 'save_with_head', 'select_l2', 'plot_explanation']
+           'projections', 'ranking_scores', 'explain', 'explain_all', 'attribution', 'explanation_votes',
+           'explained_set', 'auc', 'ranking_metrics', 'probe_attribution', 'pool_probes', 'attribution_ranking',
+           'refit_without', 'head_after_removal', 'removal_margins', 'with_head', 'select_l2', 'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):
@@ -408,6 +408,24 @@ def attribution(sel: pd.DataFrame, planted, n_total) -> dict:
     return dict(precision=precision, recall=recall, n_planted=int(planted.sum()), n_selected=len(union),
                 selected_fraction=len(union) / n_total, n_failed=int((sel.status != "ok").sum()))
 
+# %% ../nbs/07_explain.ipynb #af96d57a
+def explanation_votes(sel: pd.DataFrame, n_total: int) -> np.ndarray:
+    """Each of the `n_total` comparisons' explanation weight summed over the queries of `sel`: a query's convex
+    weights, or `1/size` per member where its set has none (prefix, face, the rankers)."""
+    votes = np.zeros(n_total)
+    weights = sel["weights"] if "weights" in sel else [None] * len(sel)
+    for selected, weight in zip(sel.selected, weights):
+        if len(selected) == 0: continue
+        if weight is None or len(weight) != len(selected): weight = np.full(len(selected), 1 / len(selected))
+        np.add.at(votes, np.asarray(selected, int), np.asarray(weight, float))
+    return votes
+
+def explained_set(sel: pd.DataFrame, n_total: int, size: int) -> list[int]:
+    "The `size` comparisons with the most explanation votes (ties: the lower index), of those with any; sorted."
+    votes = explanation_votes(sel, n_total)
+    order = np.lexsort((np.arange(n_total), -votes))[:size]
+    return sorted(int(i) for i in order if votes[i] > 0)
+
 # %% ../nbs/07_explain.ipynb #5bb5bbbd
 def auc(scores, planted) -> float:
     "P(a planted comparison outscores an unplanted one) for one query, ties as halves; NaN without both kinds."
@@ -541,17 +559,15 @@ def removal_margins(D, forget, theta, l2, theta_all=None):
     D = check_features(D)
     return D[np.asarray(forget, int)] @ head_after_removal(D, forget, theta, l2, theta_all)
 
-def save_with_head(reward_model, tokenizer, theta, path):
-    "A copy of `reward_model` whose linear head weight is `theta` (its bias kept), saved to `path`; returns the copy."
+def with_head(reward_model, theta):
+    "A copy of `reward_model` whose linear head weight is `theta` (its bias kept)."
     import copy, torch
-    from xrlhf.models import save_model
     model = copy.deepcopy(reward_model)
     weight = model.score.weight
     if weight.shape != (1, len(theta)):
         raise ExplainError(f"head has shape {tuple(weight.shape)}; theta has {len(theta)} entries")
     with torch.no_grad():
         weight.copy_(torch.as_tensor(np.asarray(theta), dtype=weight.dtype).reshape(1, -1))
-    save_model(model, tokenizer, path)
     return model
 
 # %% ../nbs/07_explain.ipynb #046d3322

@@ -163,7 +163,7 @@ def ablation_table(metrics: dict) -> str:
             rows.append([run, name, *cells, percent_with_interval(dig(variant, "winrate", "xrlhf_vs_sft", "all"))])
     return table(["run", "variant", *(f"vs RLHF ({subset})" for subset in SUBSETS), "vs SFT (all)"], rows)
 
-REMOVED_SETS = ("retrain_oracle", "knn_set", "random_set", "npo", "retain")
+REMOVED_SETS = ("exact_oracle", "retrain_oracle", "knn_set", "random_set", "npo", "retain", "ascent")
 
 def counterfactual_table(metrics: dict) -> str:
     "How much removing each set lowered the reward of the RLHF responses, per run."
@@ -489,7 +489,7 @@ def before_after(results: list[dict], name: str) -> str:
     return (f"{number(mean_over(results, 'unlearn', f'{name}_before'))} -> "
             f"{number(mean_over(results, 'unlearn', f'{name}_after'))}")
 
-_BASELINE_SETS = ("random_set", "knn_set")  # the unlearn stage's sets of the explained set's size
+_BASELINE_SETS = ("random_set", "knn_set", "exact_removal")  # the unlearn stage's controls (xrlhf.study.CONTROLS)
 
 def unlearning_table(metrics: dict) -> str:
     """Unlearning per cell, means over seeds: forget and held-out accuracy and the probes' preference for the planted
@@ -503,8 +503,9 @@ def unlearning_table(metrics: dict) -> str:
         rows.append([cell, before_after(results, "forget_acc"), before_after(results, "heldout_acc"),
                      before_after(results, "rm_prefers_flawed"), *after, *flipped, seeds_with(results, "unlearn")])
     return table(["cell", "forget acc. before -> after", "held-out acc. before -> after",
-                  "RM prefers flawed before -> after", "after, random set", "after, kNN set", "flipped: explained",
-                  "flipped: random set", "flipped: kNN set", "seeds"], rows)
+                  "RM prefers flawed before -> after", "after, random set", "after, kNN set", "after, exact removal",
+                  "flipped: explained", "flipped: random set", "flipped: kNN set", "flipped: exact removal", "seeds"],
+                 rows)
 
 
 # %% ../nbs/12_report.ipynb #c2e0bc40
@@ -678,10 +679,11 @@ _HALVES_PROSE = ("The validation prompts are split by seed into a fix half (unsa
                  "`unsat_caused`, `unsat_other`) are the fix half, `test_...` the test half. With `[finetune] "
                  "replicates` > 1 a rate is the mean over fine-tune seeds and `± sd (R=...)` their spread.")
 _ABLATION_PROSE = ("`no_kl`: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's; the paper's ablation); "
-                   "`unlearn_only`: RLHF re-run from pi_sft against the "
-                   "unlearned reward; `finetune_only`: the fine-tune against the original reward; `random_set` / "
-                   "`knn_set`: unlearn a random / kNN set of the same size; `retrain_oracle`: reward model retrained "
-                   "without the set; `npo` / `retain`: bounded unlearning.")
+                   "`unlearn_only`: RLHF re-run from pi_sft against the unlearned reward; `finetune_only`: the "
+                   "fine-tune against the original reward; `random_set` / `knn_set`: the fine-tune against the reward "
+                   "model with a random / kNN set of the same size unlearned; "
+                   "`exact_oracle`: with the explained set removed exactly from the head; `retrain_oracle`: retrained "
+                   "without the set; `npo` / `retain` / `ascent`: the explained set unlearned by that method.")
 _PAIRED_PROSE = ("XRLHF's win rate against RLHF minus each ablation's, paired by seed over the runs that have both "
                  "(`xrlhf.stats.cell_paired`; in `metrics.json` under `paired`, every subset): the mean difference in "
                  "points with its 95% t-interval, the Wilcoxon signed-rank and sign tests (two-sided, zero "

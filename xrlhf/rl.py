@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import set_seed, progress
-from .models import rollout, response_logprobs, positions_from_mask
+from .models import rollout, rollout_pair, response_logprobs, positions_from_mask
 
 # %% auto #0
 __all__ = ['kl_estimate', 'masked_mean', 'whiten', 'kl_penalties', 'token_rewards', 'sample_rollouts', 'remax_returns',
@@ -86,9 +86,8 @@ def remax_returns(advantage, kl_rewards, mask, to_go=False):
 def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w_a=None, acc=None, w_k=None):
     """One ReMax update on `prompts` (through accelerator `acc` if given; `w_k` scales `kl_ctl` per prompt);
     returns the batch, its rewards and stats."""
-    with _generator(policy, acc) as gen:
-        batch = sample_rollouts(gen, tok, prompts, cfg)
-        greedy = rollout(gen, tok, prompts, cfg["max_new_tokens"], greedy=True)
+    with _generator(policy, acc) as gen:  # the samples and the greedy baseline decoded as one batch
+        batch, greedy = rollout_pair(gen, tok, prompts, cfg["max_new_tokens"], cfg["top_p"], cfg["temperature"])
     device = batch["query"].device  # the policy's: every tensor of the update lives there
     reward, reward_greedy = (torch.as_tensor(reward_fn(prompts, texts), dtype=torch.float32, device=device)  # (B,)
                              for texts in (batch["texts"], greedy["texts"]))

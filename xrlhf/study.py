@@ -23,7 +23,7 @@ from .rl import train_rl
 from .evaluate import (win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory, split_halves,
                             prompt_subsets, mean_over_replicates)
 from .explain import (EXPLAINERS, attribution, attribution_ranking, comparison_queries, explain_all,
-                           probe_attribution, ranking_metrics)
+                           probe_attribution, ranking_metrics, head_after_removal, with_head, explained_set)
 from .influence import influence_scores, influence_selection
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn as unlearn_reward_model, unlearn_report
@@ -32,14 +32,15 @@ from .premise import (premise_metrics, premise_checks, unsat_strata, task_famili
                            planted_caused)
 
 # %% auto #0
-__all__ = ['SPLITS', 'ABLATION_SETS', 'DERIVED_SETTINGS', 'IDENTITY', 'RUNTIME', 'STAGES', 'load_data', 'load_truth',
-           'load_tokenizer_of', 'load_responses', 'has_truth', 'make_judge', 'pairwise_judge', 'pref_rates',
-           'rl_kwargs', 'reward_fn', 'data_source', 'tokenizer_texts', 'no_truth', 'run_data', 'real_data', 'run_sft',
-           'new_reward_model', 'run_reward', 'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory',
-           'run_probes', 'influence_explanations', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
-           'unlearned_reward_model', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
-           'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'run_evaluate', 'replicate_mean',
-           'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
+__all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_METHODS', 'DERIVED_SETTINGS', 'IDENTITY',
+           'RUNTIME', 'STAGES', 'load_data', 'load_truth', 'load_tokenizer_of', 'load_responses', 'has_truth',
+           'make_judge', 'pairwise_judge', 'pref_rates', 'rl_kwargs', 'reward_fn', 'data_source', 'tokenizer_texts',
+           'no_truth', 'run_data', 'real_data', 'run_sft', 'new_reward_model', 'run_reward', 'run_rlhf',
+           'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'run_probes', 'influence_explanations',
+           'run_explain', 'escape_cell', 'explanation_cards', 'show_cards', 'unlearned_reward_model',
+           'random_forget_set', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy',
+           'run_finetune', 'policy_winrates', 'winrate_subsets', 'run_evaluate', 'replicate_mean', 'run_ablations',
+           'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -382,7 +383,7 @@ def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir:
                            desc="phi(sft)").astype(np.float64)
         queries = dict(response=phi_rlhf, comparison=comparison_queries(phi_rlhf, phi_sft))
         selected, seconds = explain_all(dphi, queries, default, theta, explain.l2, explain.tol, seed, explain.workers)
-        if explain.influence:
+        if seed in explain.influence_seeds:
             started = time.time()
             selected["influence"], influence = influence_explanations(
                 reward_model, tokenizer, load_data(data_dir)["reward"], unsat, selected[default]["size"].tolist(),
@@ -390,7 +391,7 @@ def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir:
             seconds["influence"] = round(time.time() - started, 3)
     empty = pd.DataFrame(dict(selected=[], status=[]))
     scores = {name: attribution(selected.get(name, empty), planted, len(dphi))
-              for name in [*EXPLAINERS, *(["influence"] if explain.influence else [])]}
+              for name in [*EXPLAINERS, *(["influence"] if influence is not None else [])]}
     probes, premise, ranking = {}, None, None
     if ground_truth:
         probes = run_probes(reward_model, tokenizer, dphi, theta, truth, task, seed, explain, world.flaws, max_length,
@@ -408,14 +409,20 @@ def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir:
         if influence is not None:
             ranking["influence"] = ranking_metrics(influence[caused], planted,
                                                    selected["influence"].selected[caused].tolist())
-    union = sorted({i for selection in selected[default].selected for i in selection}) if len(unsat) else []
+    # what the unlearn stage removes: the comparisons with the most explanation weight, and kNN's of the same size
+    explained, explained_knn = [], []
+    if len(unsat):
+        explained = explained_set(selected[default], len(dphi), round(explain.forget_share * len(dphi)))
+        explained_knn = explained_set(selected["knn"], len(dphi), len(explained))
     failed = int((selected[default].status != "ok").sum()) if len(unsat) else 0
     metrics = dict(attribution=scores, attribution_ranking=ranking, probes=probes, premise=premise,
-                   ground_truth=ground_truth, n_queries=len(unsat), unlearned_fraction=len(union) / len(dphi),
-                   n_unlearned=len(union), seconds=seconds, reading=default, failed_queries=failed)
+                   ground_truth=ground_truth, n_queries=len(unsat), unlearned_fraction=len(explained) / len(dphi),
+                   n_unlearned=len(explained), explained_precision=float(planted[explained].mean()) if explained
+                   and ground_truth else None, seconds=seconds, reading=default, failed_queries=failed)
     for name, sets in selected.items():
         sets.to_json(out/f"selected_{name}.json", orient="records")
-    write_json(out/"union.json", union)
+    write_json(out/"explained.json", explained)
+    write_json(out/"explained_knn.json", explained_knn)
     write_json(out/"metrics.json", metrics)
     return metrics
 
@@ -462,23 +469,32 @@ def show_cards(data_dir: Path, unsatisfactory_dir: Path, explain_dir: Path, n=3)
 
 # %% ../nbs/10_study.ipynb #74c5de42
 def unlearned_reward_model(reward_model, tokenizer, comparisons: pd.DataFrame, forget_index, method: str,
-                           unlearn: UnlearnConfig, reward: RewardConfig, model: ModelConfig, seed: int, sft_dir: Path):
-    """The reward model with comparisons `forget_index` unlearned by `method`, and the forget set. `retrain` trains a
-    new model, initialised as the original was, on the rest; the others unlearn adapters on a copy."""
+                           unlearn: UnlearnConfig, reward: RewardConfig, model: ModelConfig, seed: int, sft_dir: Path,
+                           target_margin: float | None = None):
+    """The reward model with comparisons `forget_index` unlearned by `method`, the forget set, and the unlearning's
+    outcome. `retrain` trains a new model, initialised as the original was, on the rest; the others unlearn (adapters
+    on) a copy by `xrlhf.unlearn.unlearn` with the [unlearn] budget and stop rule, down to `target_margin` if given."""
     forget_index = list(forget_index)
     forget = comparisons.iloc[forget_index].reset_index(drop=True)
     rest = comparisons.drop(index=forget_index).reset_index(drop=True)
     if method == "retrain":
+        started = time.time()
         set_seed(seed)
         fresh = new_reward_model(model, reward.init, tokenizer, sft_dir)
         retrained, _ = train_reward(fresh, tokenizer, rest, reward.epochs, reward.lr, reward.batch_size,
                                     model.max_length, seed)
-        return retrained, forget
-    # adapters on a copy: the caller's model stays as it was
+        return retrained, forget, dict(steps=None, stopped="retrained", seconds=round(time.time() - started, 2))
     copy_with_adapters = adapt(copy.deepcopy(reward_model), asdict(model), "reward")
-    unlearned, _ = unlearn_reward_model(copy_with_adapters, tokenizer, forget, method, unlearn.epochs, unlearn.lr,
-                                        retain=rest, seed=seed, max_length=model.max_length)
-    return unlearned, forget
+    unlearned, _, outcome = unlearn_reward_model(
+        copy_with_adapters, tokenizer, forget, method, unlearn.max_steps, unlearn.lr, unlearn.batch_size, retain=rest,
+        npo_beta=unlearn.npo_beta, retain_weight=unlearn.retain_weight, eval_every=unlearn.eval_every,
+        target_margin=target_margin, stop_acc=unlearn.stop_acc, seed=seed, max_length=model.max_length)
+    return unlearned, forget, outcome
+
+def random_forget_set(n_comparisons: int, size: int, seed: int) -> list[int]:
+    "The random control: `size` of the `n_comparisons` reward comparisons, drawn by `seed`."
+    if size == 0: return []
+    return sorted(np.random.default_rng(seed).choice(n_comparisons, size=size, replace=False).tolist())
 
 def reward_drop(before, after, tokenizer, responses: pd.DataFrame) -> dict:
     "How much removing a set lowers the reward of the RLHF responses, on unsatisfactory and satisfactory prompts."
@@ -491,27 +507,59 @@ def reward_drop(before, after, tokenizer, responses: pd.DataFrame) -> dict:
             drops[subset] = float(drop.mean())
     return drops
 
+CONTROLS = ("random_set", "knn_set", "exact_removal")  # reward models the unlearn stage saves beside its own
+CONTROL_KEYS = ("n_forget", "forget_acc_after", "heldout_acc_after", "rm_prefers_flawed_after", "flipped_share")
+
 def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, explain_dir: Path, unsatisfactory_dir: Path,
-                seed: int, unlearn: UnlearnConfig, reward: RewardConfig, model: ModelConfig) -> dict:
-    "Step 6: the reward model with the explaining comparisons unlearned; the unlearning report."
+                task: str, seed: int, unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig,
+                model: ModelConfig, world: WorldConfig) -> dict:
+    """Step 6: the reward model with the explaining comparisons unlearned, and the unlearning report; the same
+    unlearning of a random and a kNN set, and the exact removal from the head, as controls (`CONTROLS`)."""
     splits = load_data(data_dir)
+    comparisons = splits["reward"]
     tokenizer = load_tokenizer_of(data_dir)
     reward_model = load_reward_model(Path(reward_dir)/"model")
-    union = read_json(Path(explain_dir)/"union.json")
-    responses = load_responses(unsatisfactory_dir)
-    unsat = responses.unsatisfactory.to_numpy()
-    unlearned, forget = unlearned_reward_model(reward_model, tokenizer, splits["reward"], union, unlearn.method,
-                                               unlearn, reward, model, seed, sft_dir)
-    report = unlearn_report(reward_model, unlearned, tokenizer, forget, splits["reward_eval"],
-                            responses.prompt[unsat], responses.response_rlhf[unsat],
-                            responses.prompt[~unsat], responses.response_rlhf[~unsat])
-    report.update(method=unlearn.method, n_forget=len(union), unlearned_fraction=len(union) / len(splits["reward"]))
+    explained = read_json(Path(explain_dir)/"explained.json")
+    fix_half = load_responses(unsatisfactory_dir)
+    queries = fix_half[fix_half.unsatisfactory.to_numpy(bool)].reset_index(drop=True)
+    families = task_families(world.flaws, task) if has_truth(data_dir) else []
+    probes = {family: flaw_probes(World(seed), family, explain.probes, seed, claim_position=world.claim_position)
+              for family in families if explain.probes}
+
+    def report_of(unlearned, forget):
+        return unlearn_report(reward_model, unlearned, tokenizer, forget, splits["reward_eval"], probes, queries,
+                              model.max_length)
+
+    # exact removal from the head on frozen features: what the explanation's linear model implies
+    dphi = np.load(Path(reward_dir)/"dphi.npy").astype(np.float64)
+    theta = head(reward_model)[0]
+    exact_theta = head_after_removal(dphi, explained, theta, explain.l2)
+    removal_margin = float((dphi[explained] @ exact_theta).mean()) if explained else None
+    unlearned, forget, outcome = unlearned_reward_model(
+        reward_model, tokenizer, comparisons, explained, unlearn.method, unlearn, reward, model, seed, sft_dir,
+        target_margin=removal_margin if unlearn.stop_at_removal else None)
+    report = report_of(unlearned, forget)
+    report.update(method=unlearn.method, outcome=outcome, removal_margin=removal_margin,
+                  unlearned_fraction=len(explained) / len(comparisons))
+    save_model(unlearned, tokenizer, out/"model")
+    controls = dict(random_set=random_forget_set(len(comparisons), len(explained), seed),
+                    knn_set=read_json(Path(explain_dir)/"explained_knn.json"))
+    for name, forget_index in controls.items():
+        control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
+                                                            unlearn.method, unlearn, reward, model, seed, sft_dir)
+        control_report = report_of(control, control_forget)
+        report.update({f"{name}_{key}": control_report[key] for key in CONTROL_KEYS})
+        save_model(control, tokenizer, out/name/"model")
+    exact = with_head(reward_model, exact_theta)
+    exact_report = report_of(exact, forget)
+    report.update({f"exact_removal_{key}": exact_report[key] for key in CONTROL_KEYS})
+    save_model(exact, tokenizer, out/"exact_removal"/"model")
+    unsat = fix_half.unsatisfactory.to_numpy()
     reward_distributions = {}
     for subset, mask in (("unsat", unsat), ("sat", ~unsat)):
         for when, scorer in (("before", reward_model), ("after", unlearned)):
-            scores = rewards(scorer, tokenizer, responses.prompt[mask], responses.response_rlhf[mask])
+            scores = rewards(scorer, tokenizer, fix_half.prompt[mask], fix_half.response_rlhf[mask])
             reward_distributions[f"{subset}_{when}"] = scores.tolist()
-    save_model(unlearned, tokenizer, out/"model")
     write_json(out/"metrics.json", report)
     write_json(out/"rewards.json", reward_distributions)
     return report
@@ -638,8 +686,9 @@ def replicate_mean(results: list[dict]) -> dict:
     return dict(first, winrate=winrate, mean_score=mean_score, replicates=len(results))
 
 # %% ../nbs/10_study.ipynb #fc62c615
-ABLATION_SETS = dict(random_set=("random", None), knn_set=("knn", None), retrain_oracle=("explained", "retrain"),
-                     npo=("explained", "npo"), retain=("explained", "retain"))  # ablation -> (set removed, method)
+# ablation -> the unlearn stage's control it fine-tunes against, or the method that unlearns the explained set
+ABLATION_CONTROLS = dict(random_set="random_set", knn_set="knn_set", exact_oracle="exact_removal")
+ABLATION_METHODS = dict(retrain_oracle="retrain", npo="npo", retain="graddiff", ascent="ascent")
 
 def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rlhf_dir: Path, unsatisfactory_dir: Path,
                   explain_dir: Path, unlearn_dir: Path, task: str, algorithm: str, seed: int,
@@ -655,15 +704,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
     device = get_device()
     reward_model = load_reward_model(Path(reward_dir)/"model")
     unlearned = load_reward_model(Path(unlearn_dir)/"model")
-    explained = read_json(Path(explain_dir)/"union.json")
-    n_forget = len(explained)
-    knn = []
-    if n_forget:
-        knn_sets = pd.read_json(Path(explain_dir)/"selected_knn.json", orient="records").selected
-        knn = sorted({i for selection in knn_sets for i in selection})
-    rng = np.random.default_rng(seed)
-    random_set = sorted(rng.choice(len(splits["reward"]), size=n_forget, replace=False).tolist()) if n_forget else []
-    forget_sets = dict(explained=explained, knn=knn, random=random_set)
+    explained = read_json(Path(explain_dir)/"explained.json")
     responses = load_responses(unsatisfactory_dir)  # the fix half: what the fine-tunes see
     both_halves = load_responses(unsatisfactory_dir, half=None)  # what they are judged on
     subsets = winrate_subsets(both_halves, data_dir, task, seed, world.flaws)
@@ -702,14 +743,15 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
                                      ref=reference, critic=critic, seed=replicate_seed(seed, replicate), desc=name,
                                      **rl_kwargs(rl))
                 policies.append(policy)
-        elif name in ABLATION_SETS:
-            which, method = ABLATION_SETS[name]
-            forget_index = forget_sets[which]
-            if method == "retrain" and len(forget_index) >= len(splits["reward"]):
+        elif name in ABLATION_CONTROLS or name in ABLATION_METHODS:
+            if name in ABLATION_CONTROLS:
+                removed = load_reward_model(Path(unlearn_dir)/ABLATION_CONTROLS[name]/"model")
+            elif ABLATION_METHODS[name] == "retrain" and len(explained) >= len(splits["reward"]):
                 results[name] = dict(skipped="the explaining set is the whole reward split: nothing to retrain on")
                 continue
-            removed, _ = unlearned_reward_model(reward_model, tokenizer, splits["reward"], forget_index,
-                                                method or unlearn.method, unlearn, reward, model, seed, sft_dir)
+            else:
+                removed, _, _ = unlearned_reward_model(reward_model, tokenizer, splits["reward"], explained,
+                                                       ABLATION_METHODS[name], unlearn, reward, model, seed, sft_dir)
             policies = fine_tuned(removed)
             drop = reward_drop(reward_model, removed, tokenizer, responses)
         else:

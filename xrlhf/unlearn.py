@@ -29,7 +29,7 @@ def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
     return scores[:n] - scores[n:]
 
 # %% ../nbs/08_unlearn.ipynb #9a21b3ff
-METHODS = ("ascent", "graddiff", "npo")
+METHODS = ("ascent", "graddiff", "npo", "flip")
 ALIASES = {"retain": "graddiff"}  # the kit's name for graddiff before issue 19: the same loss, retain weight 1
 
 def method_of(name: str) -> str:
@@ -46,6 +46,8 @@ def forget_loss(margin, method: str, margin_ref=None, npo_beta=0.1):
     if method == "npo":
         log_ratio = log_likelihood - F.logsigmoid(margin_ref)
         return (2 / npo_beta) * F.softplus(npo_beta * log_ratio).mean()
+    if method == "flip":  # the Bradley-Terry loss of the swapped label: bounded, fading once the pair flips
+        return -F.logsigmoid(-margin).mean()
     return log_likelihood.mean()
 
 def retain_loss(margin):
