@@ -187,3 +187,20 @@ def test_replicates_average_the_fine_tunes(quick_study, tmp_path):
     win = json.loads((run/"evaluate"/"metrics.json").read_text())["winrate"]["xrlhf_vs_rlhf"]["all"]
     assert len(win["replicate_rates"]) == 2
     assert win["rate"] == pytest.approx(sum(win["replicate_rates"]) / 2)
+
+def test_unlearn_report_and_its_controls(quick_study):
+    "The unlearn stage's contract keys, its controls' reward models, and the explained set within its share."
+    r = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())[RUN]["unlearn"]
+    keys = {"forget_acc_before", "forget_acc_after", "heldout_acc_before", "heldout_acc_after", "rm_prefers_flawed_before",
+            "rm_prefers_flawed_after", "flipped_share", "outcome", "removal_margin"}
+    assert keys <= set(r)
+    for control in ("random_set", "knn_set", "exact_removal"):
+        assert {f"{control}_rm_prefers_flawed_after", f"{control}_flipped_share", f"{control}_heldout_acc_after"} <= set(r)
+        assert (quick_study["root"]/"dialogue"/"seed0"/"remax"/"unlearn"/control/"model").exists()
+    run = quick_study["root"]/"dialogue"/"seed0"/"remax"
+    explained = json.loads((run/"explain"/"explained.json").read_text())
+    explain_metrics = json.loads((run/"explain"/"metrics.json").read_text())
+    assert r["n_forget"] == len(explained) == explain_metrics["n_unlearned"]
+    assert explain_metrics["unlearned_fraction"] <= 0.01 + 1 / 240  # [explain] forget_share of the quick reward split
+    assert r["outcome"]["steps"] is not None and r["outcome"]["steps"] <= 200  # [unlearn] max_steps
+    assert r["random_set_n_forget"] == len(explained)  # a random set of the explained set's size

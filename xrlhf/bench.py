@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from .core import write_json, read_json
 from .explain import explain_one, explain_reference, prepare, check_features
+from .influence import bench_influence, influence_bench_instance
 from .stats import run_metrics
 
 
@@ -236,7 +237,7 @@ def bench_reproduce(reports="reports") -> dict:
     return dict(**out, **machine())
 
 # %% ../nbs/14_bench.ipynb #2c1d5adb
-BENCHES = ("explain_speedup", "explain_scaling", "explain_paper_scale", "rl", "reproduce")
+BENCHES = ("explain_speedup", "explain_scaling", "explain_paper_scale", "influence", "rl", "reproduce")
 
 def run_bench(only=None, out="reports/bench.json") -> dict:
     "Run the benchmarks (all, or `only`), merge into `out`, print a table."
@@ -247,6 +248,8 @@ def run_bench(only=None, out="reports/bench.json") -> dict:
     if "explain_speedup" in only: results["explain_speedup"] = bench_explain_speedup()
     if "explain_scaling" in only: results["explain_scaling"] = bench_explain_scaling()
     if "explain_paper_scale" in only: results["explain_paper_scale_seconds"] = bench_explain_paper_scale()
+    if "influence" in only:  # the influence explainer's seconds per query beside Algorithm 1's, one reward model
+        results["influence_vs_explain"] = bench_influence(*influence_bench_instance()) | machine()
     if "rl" in only: results.update(bench_rl())
     if "reproduce" in only: results["reproduce_seconds"] = bench_reproduce(Path(out).parent)
     Path(out).parent.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,9 @@ __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'P
            'half_width_table', 'paired_table', 'rule', 'link', 'premise_link', 'default_explainer', 'planted_base_rate',
            'mean_base_rate', 'attribution_link', 'unlearning_link', 'finetune_link', 'chain_links', 'outcome',
            'verdict_cell', 'shortfall', 'verdict_section', 'premise_tables', 'ranking_table', 'before_after',
-           'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure',
-           'figures', 'pr_figures', 'notebook_links', 'write_cards', 'readme_text', 'build_report']
+           'trait_rate_table', 'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure',
+           'attribution_figure', 'figures', 'pr_figures', 'notebook_links', 'write_cards', 'readme_text',
+           'build_report']
 
 # %% ../nbs/12_report.ipynb #6fad1eb5
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation
@@ -60,10 +61,12 @@ def collect_run(root, task, algorithm, seed) -> dict:
         if "winrate" not in result:  # skipped, with its reason
             ablation_metrics[name] = result
             continue
-        ablation_metrics[name] = {key: result[key] for key in ("winrate", "mean_score", "reward_drop") if key in result}
+        ablation_metrics[name] = {key: result[key] for key in ("winrate", "mean_score", "reward_drop", "trait_rate")
+                                  if key in result}
     return dict(
         unsatisfactory_fraction=dig(unsat, "unsatisfactory_fraction"),
         winrate=dig(evaluated, "winrate"), mean_score=dig(evaluated, "mean_score"),
+        trait_rate=dig(evaluated, "trait_rate"),
         unlearned_fraction=dig(explained, "unlearned_fraction"),
         attribution=dig(explained, "attribution"), probes=dig(explained, "probes"),
         premise=dig(explained, "premise"), attribution_ranking=dig(explained, "attribution_ranking"),
@@ -489,6 +492,23 @@ def before_after(results: list[dict], name: str) -> str:
     return (f"{number(mean_over(results, 'unlearn', f'{name}_before'))} -> "
             f"{number(mean_over(results, 'unlearn', f'{name}_after'))}")
 
+def trait_rate_table(metrics: dict) -> str:
+    """How often each policy's greedy responses show a planted trait, per cell, family and half, means over seeds:
+    SFT, RLHF, XRLHF (the evaluate stage's `trait_rate`) and each ablation's policy."""
+    rows, ablation_names = [], []
+    for results in cell_runs(metrics).values():
+        for result in results:
+            ablation_names += [name for name in result.get("ablations") or {} if name not in ablation_names]
+    for cell, results in cell_runs(metrics).items():
+        for family in dict.fromkeys(name for result in results for name in result.get("trait_rate") or {}):
+            for half in ("fix", "test"):
+                ours = [number(mean_over(results, "trait_rate", family, half, policy), True)
+                        for policy in ("sft", "rlhf", "xrlhf")]
+                theirs = [number(mean_over(results, "ablations", name, "trait_rate", family, half, "policy"), True)
+                          for name in ablation_names]
+                rows.append([cell, family, half, *ours, *theirs, seeds_with(results, "trait_rate", family, half)])
+    return table(["cell", "family", "half", "SFT", "RLHF", "XRLHF", *ablation_names, "seeds"], rows)
+
 _BASELINE_SETS = ("random_set", "knn_set", "exact_removal")  # the unlearn stage's controls (xrlhf.study.CONTROLS)
 
 def unlearning_table(metrics: dict) -> str:
@@ -698,6 +718,10 @@ _UNLEARN_PROSE = ("The unlearn stage's report, means over seeds. `forget acc.`: 
                   "(mean over the task's families), then after unlearning a random or kNN set of the same size "
                   "instead; `flipped`: share of unsatisfactory comparison queries whose margin r(x, y_rlhf) - "
                   "r(x, y_sft) goes from > 0 to <= 0.")
+_TRAIT_PROSE = ("Share of each policy's greedy responses, to the prompts of the planted family's region, that show its "
+                "trait (the false claim), per half, means over seeds. SFT and RLHF are the stored responses; XRLHF "
+                "and each ablation are replicate 0's. If unlearning worked, XRLHF shows the trait less often than RLHF "
+                "and `finetune_only` does.")
 _RUN_PROSE = ("One row per run; beside each win rate, its 95% bootstrap interval over the run's prompts, which "
               "describes one training run only (runs of a cell differ more than that: see the headline by cell).")
 _PROBE_PROSE = ("The unsatisfactory responses above need not come from a planted flaw at all, so their precision mixes "
@@ -766,6 +790,7 @@ def readme_text(settings: Settings, metrics: dict, runs, figure_names: list[str]
         "## Attribution as ranking", "", _RANKING_PROSE, "", ranking_table(metrics), "",
         *[f"![{name}](figures/{name})" for name in pr_names], "",
         "## Unlearning", "", _UNLEARN_PROSE, "", unlearning_table(metrics), "",
+        "### Does the policy keep the planted trait?", "", _TRAIT_PROSE, "", trait_rate_table(metrics), "",
         "## Attribution against the planted causes", "",
         "Precision and recall of the union of selected sets over all unsatisfactory prompts against the planted "
         f"comparisons{no_truth}. Unlearned fraction (paper: {PAPER['unlearned_fraction']}): {unlearned}.", "",

@@ -39,8 +39,8 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'run_probes', 'influence_explanations',
            'run_explain', 'escape_cell', 'explanation_cards', 'show_cards', 'unlearned_reward_model',
            'random_forget_set', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy',
-           'run_finetune', 'policy_winrates', 'winrate_subsets', 'run_evaluate', 'replicate_mean', 'run_ablations',
-           'Stage', 'setting_value', 'make_registry', 'stage_dir']
+           'run_finetune', 'policy_winrates', 'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean',
+           'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -655,6 +655,16 @@ def winrate_subsets(responses: pd.DataFrame, data_dir: Path, task: str, seed: in
             strata[f"{prefix}unsat_other"] = caused["unsat_other"] & (half == name)
     return prompt_subsets(unsat, half, strata)
 
+def trait_table(seed: int, families: list[str], responses: pd.DataFrame, policies: dict) -> dict:
+    """`{family: {half: {policy: rate}}}`: the share of each policy's greedy responses (`policies`: name -> one
+    response per row of `responses`) to the half's prompts in the family's region that show the family's trait."""
+    world, half = World(seed), responses.half.to_numpy()
+    return {family: {name: {policy: trait_rate(world, family, responses.prompt[half == name],
+                                               np.asarray(texts, dtype=object)[half == name])
+                            for policy, texts in policies.items()}
+                     for name in ("fix", "test")}
+            for family in families}
+
 def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_dir: Path, task: str, seed: int,
                  rl: RLConfig, world: WorldConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
     """Step 8: XRLHF's policy against RLHF's and SFT's, by win rate on every prompt subset of both halves, averaged
@@ -670,6 +680,10 @@ def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_d
                                         response_xrlhf=result.pop("responses"), score_xrlhf=result.pop("scores"))))
         results.append(result)
     metrics = replicate_mean(results)
+    if has_truth(data_dir):  # did the fine-tune take the planted trait out of the policy? (replicate 0)
+        metrics["trait_rate"] = trait_table(seed, task_families(world.flaws, task), responses,
+                                            dict(sft=responses.response_sft, rlhf=responses.response_rlhf,
+                                                 xrlhf=judged[0].response_xrlhf))
     # replicate 0's rows first, in the unsatisfactory artifact's order: row i is prompt i there
     pd.concat(judged, ignore_index=True).to_parquet(out/"responses.parquet")
     write_json(out/"metrics.json", metrics)
@@ -759,9 +773,9 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
         judged = [policy_winrates(policy, tokenizer, both_halves, rl.max_new_tokens, evaluate.n_bootstrap, judge, seed,
                                   root, subsets) for policy in policies]
         result = replicate_mean(judged)
-        if has_truth(data_dir):  # how often the policy shows each planted trait (greedy, both halves, in its region)
-            result["trait_rate"] = {family: trait_rate(World(seed), family, both_halves.prompt, result["responses"])
-                                    for family in task_families(world.flaws, task)}
+        if has_truth(data_dir):  # how often the policy shows each planted trait (greedy, per half, in its region)
+            result["trait_rate"] = trait_table(seed, task_families(world.flaws, task), both_halves,
+                                               dict(policy=result["responses"]))
         result.pop("responses")
         result.pop("scores")
         result["seconds"] = round(time.time() - t0, 1)
