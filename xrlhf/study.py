@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_study.ipynb #877e7e77
 from __future__ import annotations
-import copy, inspect, time
+import copy, inspect, math, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -412,7 +412,9 @@ def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir:
     # what the unlearn stage removes: the comparisons with the most explanation weight, and kNN's of the same size
     explained, explained_knn = [], []
     if len(unsat):
-        explained = explained_set(selected[default], len(dphi), round(explain.forget_share * len(dphi)))
+        # at least one comparison of a small split (1% of 40 rounds to none); round first: 0.07 * 100 is 7.000...01
+        size = math.ceil(round(explain.forget_share * len(dphi), 9))
+        explained = explained_set(selected[default], len(dphi), size)
         explained_knn = explained_set(selected["knn"], len(dphi), len(explained))
     failed = int((selected[default].status != "ok").sum()) if len(unsat) else 0
     metrics = dict(attribution=scores, attribution_ranking=ranking, probes=probes, premise=premise,
