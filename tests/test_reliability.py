@@ -43,9 +43,11 @@ def _half_written(root: Path) -> list:
 def test_sigkill_at_three_points_then_resume_gives_the_same_metrics(quick_study, tmp_path):
     """SIGKILL the runner (and its kernels) at three points, each after a resume, then let it finish: the
     metrics equal the uninterrupted quick study's, no folder without a manifest is ever left as an
-    artifact, and no temporary survives."""
+    artifact, and no temporary survives. Every start here is `--cold` (a fresh kernel per stage) while the
+    quick study kept one kernel warm, so equal metrics also show that a warm kernel carries nothing over."""
     s = quick_study["settings"]; root, rep = tmp_path/"artifacts", tmp_path/"reports"
-    cmd = [str(BIN/"xrlhf"), "reproduce", "--quick", "--settings", str(s), "--root", str(root), "--reports", str(rep)]
+    cmd = [str(BIN/"xrlhf"), "reproduce", "--quick", "--cold", "--settings", str(s), "--root", str(root),
+           "--reports", str(rep)]
     kills = []
     # Kill points by progress, not by clock (fixed delays broke once the warm kernel made the study fast):
     # each (re)start runs until `done` stages have manifests, then dies 1 s into the next stage
@@ -62,7 +64,7 @@ def test_sigkill_at_three_points_then_resume_gives_the_same_metrics(quick_study,
         kills.append(done)
         assert not _half_written(root), _half_written(root)
     assert kills[0] != kills[-1], f"the kills did not land in different stages: {kills}"
-    xrlhf("reproduce", "--quick", "--settings", s, "--root", root, "--reports", rep)
+    xrlhf("reproduce", "--quick", "--cold", "--settings", s, "--root", root, "--reports", rep)
     assert not [t for t in root.rglob(".*") if ".tmp-" in t.name or ".old-" in t.name]
     got = json.loads((rep/"quick"/"metrics.json").read_text())
     want = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())

@@ -95,14 +95,6 @@ def test_run_with_setting_overrides(quick_study, tmp_path):
         assert r.returncode == 2 and why in r.stderr, r.stderr
     assert not (tmp_path/"bad").exists()
 
-def test_warm_kernel_gives_the_numbers_of_a_fresh_kernel_per_stage(quick_study, tmp_path):
-    "reproduce keeps one kernel warm across stages; --cold starts one per stage: the metrics must not care."
-    from test_reliability import _strip_timing
-    xrlhf("reproduce", "--quick", "--cold", "--settings", quick_study["settings"], "--root", tmp_path/"art", "--reports", tmp_path/"rep")
-    cold = json.loads((tmp_path/"rep"/"quick"/"metrics.json").read_text())
-    warm = json.loads((quick_study["reports"]/"quick"/"metrics.json").read_text())
-    assert _strip_timing(cold) == _strip_timing(warm)
-
 def test_reward_init_from_sft(quick_study, tmp_path):
     "`[reward] init = sft` starts the reward model from the SFT policy's transformer (InstructGPT); scratch does not."
     from xrlhf.models import load_policy, load_reward_model
