@@ -7,7 +7,7 @@ from xrlhf.world import World, make_datasets, flaw_probes
 from xrlhf.models import build_tokenizer, build_reward_model
 from xrlhf.reward import train_reward, accuracy
 from xrlhf.unlearn import (METHODS, ALIASES, forget_loss, set_scores, unlearn, unlearn_report, probe_preference,
-                           reward_margins)
+                           model_scores, reward_margins)
 
 TINY = dict(arch="gpt_neox", hidden_size=32, num_layers=1, num_heads=2, max_length=192)
 WORLD = WORLD_PRESETS["v3"] | dict(n_comparisons=600, data_split=[2, 4, 4], n_validation=20, flaws=["expert_claim"],
@@ -153,3 +153,15 @@ def test_report_counts_the_flips(tiny):
     assert report["flipped_share"] == np.mean((before_margins > 0) & (after_margins <= 0))
     assert report["flipped_share"] > 0
     assert report["rm_prefers_flawed_after"] == probe_preference(after, tiny["tok"], probes["expert_claim"])
+
+
+def test_report_with_the_before_scores_given_is_the_same(tiny):
+    "A caller that scores the model before once (model_scores) gets the report unlearn_report computes itself."
+    probes = {"expert_claim": flaw_probes(World(0), "expert_claim", 8, 0, claim_position="end")}
+    queries = pd.DataFrame(dict(prompt=tiny["forget"].prompt, response_rlhf=tiny["forget"].chosen,
+                                response_sft=tiny["forget"].rejected))
+    after, _, _ = run(tiny, max_steps=4, lr=3e-3)
+    alone = unlearn_report(tiny["rm"], after, tiny["tok"], tiny["forget"], tiny["heldout"], probes, queries)
+    shared = model_scores(tiny["rm"], tiny["tok"], tiny["heldout"], probes, queries)
+    assert unlearn_report(tiny["rm"], after, tiny["tok"], tiny["forget"], tiny["heldout"], probes, queries,
+                          before_scores=shared) == alone

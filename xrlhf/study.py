@@ -26,7 +26,7 @@ from .explain import (EXPLAINERS, attribution, attribution_ranking, comparison_q
                            probe_attribution, ranking_metrics, head_after_removal, with_head, explained_set)
 from .influence import influence_scores, influence_selection
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
-from .unlearn import unlearn as unlearn_reward_model, unlearn_report
+from .unlearn import unlearn as unlearn_reward_model, unlearn_report, model_scores
 from .finetune import finetune as finetune_policy
 from .premise import (premise_metrics, premise_checks, unsat_strata, task_families, trait_rate,
                            planted_caused)
@@ -528,9 +528,12 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     probes = {family: flaw_probes(World(seed), family, explain.probes, seed, claim_position=world.claim_position)
               for family in families if explain.probes}
 
+    # the reward model before, scored once for the four reports (unlearned, two controls, exact removal)
+    before_scores = model_scores(reward_model, tokenizer, splits["reward_eval"], probes, queries, model.max_length)
+
     def report_of(unlearned, forget):
         return unlearn_report(reward_model, unlearned, tokenizer, forget, splits["reward_eval"], probes, queries,
-                              model.max_length)
+                              model.max_length, before_scores)
 
     # exact removal from the head on frozen features: what the explanation's linear model implies
     dphi = np.load(Path(reward_dir)/"dphi.npy").astype(np.float64)

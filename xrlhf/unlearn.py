@@ -16,7 +16,8 @@ from .sft import check_columns
 
 # %% auto #0
 __all__ = ['METHODS', 'ALIASES', 'bt_margin', 'method_of', 'forget_loss', 'retain_loss', 'reward_margins', 'set_scores',
-           'stop_reason', 'check_unlearn_args', 'unlearn', 'probe_preference', 'flipped_share', 'unlearn_report']
+           'stop_reason', 'check_unlearn_args', 'unlearn', 'probe_preference', 'flipped_share', 'flips', 'model_scores',
+           'unlearn_report']
 
 # %% ../nbs/08_unlearn.ipynb #c951ed6e
 def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
@@ -159,22 +160,43 @@ def flipped_share(before, after, tok, queries: pd.DataFrame, max_length=192) -> 
     check_columns(queries, ["prompt", "response_rlhf", "response_sft"], "comparison queries")
     margins_before, margins_after = (reward_margins(model, tok, queries.prompt, queries.response_rlhf,
                                                     queries.response_sft, max_length) for model in (before, after))
-    return float(((margins_before > 0) & (margins_after <= 0)).mean())
+    return flips(margins_before, margins_after)
+
+def flips(margins_before, margins_after) -> float | None:
+    "Share of margins that are > 0 before and <= 0 after; None without any."
+    if len(margins_before) == 0: return None
+    return float(((np.asarray(margins_before) > 0) & (np.asarray(margins_after) <= 0)).mean())
 
 # %% ../nbs/08_unlearn.ipynb #2feeadb0
+def model_scores(model, tok, heldout: pd.DataFrame, probes: dict, queries: pd.DataFrame, max_length=192) -> dict:
+    """What `unlearn_report` reads of one model besides its forget set: the held-out set's scores, each family's probe
+    preference and the comparison queries' margins. A caller reporting several unlearnings of one model scores it
+    once."""
+    if len(queries): check_columns(queries, ["prompt", "response_rlhf", "response_sft"], "comparison queries")
+    margins = (reward_margins(model, tok, queries.prompt, queries.response_rlhf, queries.response_sft, max_length)
+               if len(queries) else np.zeros(0))
+    return dict(heldout=set_scores(model, tok, heldout, max_length), query_margins=margins,
+                probes={family: probe_preference(model, tok, family_probes, max_length)
+                        for family, family_probes in probes.items()})
+
 def unlearn_report(before, after, tok, forget: pd.DataFrame, heldout: pd.DataFrame, probes: dict,
-                   queries: pd.DataFrame, max_length=192) -> dict:
+                   queries: pd.DataFrame, max_length=192, before_scores: dict | None = None) -> dict:
     """Forget and held-out accuracy and mean margin, the probes' preference for each planted trait (`probes`: family
-    -> `flaw_probes` table), before and after; and `flipped_share` of the comparison queries `queries`."""
+    -> `flaw_probes` table), before and after; and `flipped_share` of the comparison queries `queries`
+    (`before_scores`: `model_scores` of `before`, if the caller has them)."""
+    scored = dict(before=before_scores or model_scores(before, tok, heldout, probes, queries, max_length),
+                  after=model_scores(after, tok, heldout, probes, queries, max_length))
     report, families = dict(n_forget=len(forget)), {family: {} for family in probes}
     for when, model in (("before", before), ("after", after)):
-        for name, comparisons in (("forget", forget), ("heldout", heldout)):
-            scores = set_scores(model, tok, comparisons, max_length)
-            report[f"{name}_acc_{when}"], report[f"{name}_margin_{when}"] = scores["acc"], scores["margin"]
-        for family, family_probes in probes.items():
-            families[family][f"rm_prefers_flawed_{when}"] = probe_preference(model, tok, family_probes, max_length)
+        forget_scores = set_scores(model, tok, forget, max_length)
+        report[f"forget_acc_{when}"], report[f"forget_margin_{when}"] = forget_scores["acc"], forget_scores["margin"]
+        heldout_scores = scored[when]["heldout"]
+        report[f"heldout_acc_{when}"] = heldout_scores["acc"]
+        report[f"heldout_margin_{when}"] = heldout_scores["margin"]
+        for family in probes:
+            families[family][f"rm_prefers_flawed_{when}"] = scored[when]["probes"][family]
         preferences = [family[f"rm_prefers_flawed_{when}"] for family in families.values()]
         report[f"rm_prefers_flawed_{when}"] = float(np.mean(preferences)) if preferences else None
     report.update(families=families, n_queries=len(queries),
-                  flipped_share=flipped_share(before, after, tok, queries, max_length))
+                  flipped_share=flips(scored["before"]["query_margins"], scored["after"]["query_margins"]))
     return report
