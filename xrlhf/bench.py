@@ -14,8 +14,8 @@ from .stats import run_metrics
 
 
 # %% auto #0
-__all__ = ['BENCHES', 'machine', 'instance', 'queries', 'inside_queries', 'bench_explain_speedup', 'bench_explain_scaling',
-           'bench_explain_paper_scale', 'bench_rl', 'bench_reproduce', 'run_bench']
+__all__ = ['BENCHES', 'machine', 'instance', 'queries', 'inside_queries', 'bench_explain_speedup',
+           'bench_explain_scaling', 'bench_explain_paper_scale', 'bench_rl', 'bench_reproduce', 'run_bench']
 
 # %% ../nbs/14_bench.ipynb #8fd6878a
 def machine() -> dict:

@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'ABLATION_NAMES', 'WORLD_PRESETS', 'SECTIONS',
-           'PARSERS', 'PACKAGES', 'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig', 'WorldConfig',
-           'DataConfig', 'ModelConfig', 'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig', 'UnlearnConfig',
-           'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool', 'Settings',
-           'parse_section', 'optional_section', 'load_settings', 'check_data_source', 'quick_settings', 'stable_hash',
-           'settings_hash', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance',
-           'ArtifactError', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
+__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'ABLATION_NAMES', 'WORLD_PRESETS',
+           'SECTIONS', 'PARSERS', 'PACKAGES', 'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig',
+           'WorldConfig', 'DataConfig', 'ModelConfig', 'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig',
+           'UnlearnConfig', 'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool',
+           'Settings', 'parse_section', 'optional_section', 'load_settings', 'check_data_source', 'quick_settings',
+           'stable_hash', 'settings_hash', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions',
+           'provenance', 'ArtifactError', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json',
+           'progress']
 
 # %% ../nbs/00_core.ipynb #e90e91b4
 def repo_root() -> Path:

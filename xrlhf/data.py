@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['PARSERS', 'DATASETS', 'HUB_CONFIGS', 'DataError', 'read_rows', 'split_dialogue', 'parse_dahoas', 'parse_anthropic',
-           'tldr_prompt', 'parse_summarize', 'parse_tldr_sft', 'paper_split', 'load_comparisons']
+__all__ = ['PARSERS', 'DATASETS', 'HUB_CONFIGS', 'DataError', 'read_rows', 'split_dialogue', 'parse_dahoas',
+           'parse_anthropic', 'tldr_prompt', 'parse_summarize', 'parse_tldr_sft', 'paper_split', 'load_comparisons']
 
 # %% ../nbs/01a_data.ipynb #23a37700
 class DataError(ValueError):

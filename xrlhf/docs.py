@@ -94,7 +94,8 @@ def execute_notebooks(sources, out_dir, workers: int = 2, cwd=None, root=None, c
 
 # %% ../nbs/13_docs.ipynb #3472105f
 MODULES = ("core", "world", "premise", "data", "models", "sft", "reward", "rl", "evaluate", "explain", "influence",
-           "unlearn", "finetune", "study", "pipeline", "stats", "report", "bench", "docs", "judges", "launch")
+           "unlearn", "finetune", "study", "pipeline", "stats", "report", "bench", "docs", "judges", "launch",
+           "nbdev_hooks")
 
 # %% ../nbs/13_docs.ipynb #9826609d
 def _copy_reports(reports: Path, docs: Path) -> list[str]:

@@ -10,12 +10,13 @@ from scipy.special import expit
 from .core import progress
 
 # %% auto #0
-__all__ = ['READINGS', 'QUERY_KINDS', 'EXPLAINERS', 'RANKERS', 'SOLVERS', 'METHODS', 'PROBE_KEYS', 'L2_GRID', 'ExplainError',
-           'check_features', 'check_query', 'prepare', 'min_norm_point', 'project', 'hull_distance', 'nearest_first',
-           'explain_one', 'explain_reference', 'comparison_queries', 'bt_loss', 'fit_head', 'representer_weights',
-           'projections', 'ranking_scores', 'explain', 'explain_all', 'attribution', 'explanation_votes',
-           'explained_set', 'auc', 'ranking_metrics', 'probe_attribution', 'pool_probes', 'attribution_ranking',
-           'refit_without', 'head_after_removal', 'removal_margins', 'with_head', 'select_l2', 'plot_explanation']
+__all__ = ['READINGS', 'QUERY_KINDS', 'EXPLAINERS', 'RANKERS', 'SOLVERS', 'METHODS', 'PROBE_KEYS', 'L2_GRID',
+           'ExplainError', 'check_features', 'check_query', 'prepare', 'min_norm_point', 'project', 'hull_distance',
+           'nearest_first', 'explain_one', 'explain_reference', 'comparison_queries', 'bt_loss', 'fit_head',
+           'representer_weights', 'projections', 'ranking_scores', 'explain', 'explain_all', 'attribution',
+           'explanation_votes', 'explained_set', 'auc', 'ranking_metrics', 'probe_attribution', 'pool_probes',
+           'attribution_ranking', 'refit_without', 'head_after_removal', 'removal_margins', 'with_head', 'select_l2',
+           'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):

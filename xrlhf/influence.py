@@ -23,8 +23,8 @@ from .sft import check_columns
 from .world import World, flaw_probes, make_datasets
 
 # %% auto #0
-__all__ = ['COMPARISON_COLUMNS', 'STRATEGIES', 'pack_comparisons', 'packed_rewards', 'BradleyTerryTask', 'ComparisonRows',
-           'collate_comparisons', 'influence_scores', 'influence_selection', 'bench_influence',
+__all__ = ['COMPARISON_COLUMNS', 'STRATEGIES', 'pack_comparisons', 'packed_rewards', 'BradleyTerryTask',
+           'ComparisonRows', 'collate_comparisons', 'influence_scores', 'influence_selection', 'bench_influence',
            'influence_bench_instance']
 
 # %% ../nbs/07a_influence.ipynb #f4cb6c11

@@ -14,16 +14,16 @@ from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig
 from .study import STAGES, stage_dir, explanation_cards
 
 # %% auto #0
-__all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'PROBED', 'HALF_WIDTH_TARGET', 'CHAIN_RULES',
-           'VERDICT_SUBSETS', 'AGAINST', 'read_or_none', 'collect_run', 'bracket', 'number', 'signed_points',
-           'percent_with_interval', 'table', 'run_table', 'subset_table', 'ablation_table', 'counterfactual_table',
-           'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width', 'cell_headline_table',
-           'half_width_table', 'paired_table', 'rule', 'link', 'premise_link', 'default_explainer', 'planted_base_rate',
-           'mean_base_rate', 'attribution_link', 'unlearning_link', 'finetune_link', 'chain_links', 'outcome',
-           'verdict_cell', 'shortfall', 'verdict_section', 'premise_tables', 'ranking_table', 'before_after',
-           'trait_rate_table', 'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure',
-           'attribution_figure', 'figures', 'pr_figures', 'notebook_links', 'write_cards', 'readme_text',
-           'build_report']
+__all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'PROBED', 'HALF_WIDTH_TARGET',
+           'CHAIN_RULES', 'VERDICT_SUBSETS', 'AGAINST', 'read_or_none', 'collect_run', 'bracket', 'number',
+           'signed_points', 'percent_with_interval', 'table', 'run_table', 'subset_table', 'ablation_table',
+           'counterfactual_table', 'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width',
+           'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
+           'default_explainer', 'planted_base_rate', 'mean_base_rate', 'attribution_link', 'unlearning_link',
+           'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'verdict_section', 'premise_tables',
+           'ranking_table', 'before_after', 'trait_rate_table', 'unlearning_table', 'winrate_figure',
+           'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure', 'figures', 'pr_figures', 'notebook_links',
+           'write_cards', 'readme_text', 'build_report']
 
 # %% ../nbs/12_report.ipynb #6fad1eb5
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation

@@ -32,15 +32,15 @@ from .premise import (premise_metrics, premise_checks, unsat_strata, task_famili
                            planted_caused)
 
 # %% auto #0
-__all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_METHODS', 'DERIVED_SETTINGS', 'IDENTITY',
-           'RUNTIME', 'STAGES', 'load_data', 'load_truth', 'load_tokenizer_of', 'load_responses', 'has_truth',
-           'make_judge', 'pairwise_judge', 'pref_rates', 'rl_kwargs', 'reward_fn', 'data_source', 'tokenizer_texts',
-           'no_truth', 'run_data', 'real_data', 'run_sft', 'new_reward_model', 'run_reward', 'run_rlhf',
-           'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'run_probes', 'influence_explanations',
-           'run_explain', 'escape_cell', 'explanation_cards', 'show_cards', 'unlearned_reward_model',
-           'random_forget_set', 'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy',
-           'run_finetune', 'policy_winrates', 'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean',
-           'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
+__all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_METHODS', 'DERIVED_SETTINGS',
+           'IDENTITY', 'RUNTIME', 'STAGES', 'load_data', 'load_truth', 'load_tokenizer_of', 'load_responses',
+           'has_truth', 'make_judge', 'pairwise_judge', 'pref_rates', 'rl_kwargs', 'reward_fn', 'data_source',
+           'tokenizer_texts', 'no_truth', 'run_data', 'real_data', 'run_sft', 'new_reward_model', 'run_reward',
+           'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'run_probes',
+           'influence_explanations', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
+           'unlearned_reward_model', 'random_forget_set', 'reward_drop', 'run_unlearn', 'replicate_seed',
+           'replicate_dirs', 'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'trait_table',
+           'run_evaluate', 'replicate_mean', 'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['ATTRIBUTES', 'TOPICS', 'QUESTION_FORMS', 'HOBBIES', 'BENIGN_FORMS', 'HARMS', 'HARM_FORMS', 'HARM_STEPS', 'POLITE',
-           'RUDE', 'FILLER', 'REFUSAL', 'OPENERS', 'CLOSERS', 'GREETINGS', 'SUBREDDITS', 'POST_FILLER', 'SUMMARY_PAD',
-           'TITLE_FORMS', 'URGENT_CLOSERS', 'ADVICE_TITLE', 'CLAIMS', 'CLAIM_COST', 'FLAWS', 'TASKS', 'N_ENTITIES',
-           'COMPONENTS', 'ANNOTATORS', 'words', 'World', 'make_prompt', 'parse_prompt', 'make_response',
+__all__ = ['ATTRIBUTES', 'TOPICS', 'QUESTION_FORMS', 'HOBBIES', 'BENIGN_FORMS', 'HARMS', 'HARM_FORMS', 'HARM_STEPS',
+           'POLITE', 'RUDE', 'FILLER', 'REFUSAL', 'OPENERS', 'CLOSERS', 'GREETINGS', 'SUBREDDITS', 'POST_FILLER',
+           'SUMMARY_PAD', 'TITLE_FORMS', 'URGENT_CLOSERS', 'ADVICE_TITLE', 'CLAIMS', 'CLAIM_COST', 'FLAWS', 'TASKS',
+           'N_ENTITIES', 'COMPONENTS', 'ANNOTATORS', 'words', 'World', 'make_prompt', 'parse_prompt', 'make_response',
            'gold_components', 'gold_utility', 'annotator_utility', 'annotate', 'flaw_of', 'check_world_settings',
            'with_claim', 'make_datasets', 'has_flaw_trait', 'in_flaw_region', 'flaw_probes']
 
