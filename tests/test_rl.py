@@ -175,3 +175,32 @@ def test_finetune_batches_hold_the_unsat_share():
                             steps=3, batch_size=8, lr=1e-3, max_new_tokens=2)
     unsat_prompts = {p for p, u in zip(prompts, unsat) if u}
     assert [sum(p in unsat_prompts for p in batch) for batch in seen] == [2] * len(seen)
+
+# ---- one frozen pi_0: as the loop's reference and the anchor it is scored once a step, with the same policy out
+import xrlhf.rl
+
+@pytest.mark.parametrize("algorithm", ["remax", "ppo"])
+def test_finetune_with_pi0_as_reference_matches_a_separate_copy(algorithm, monkeypatch):
+    pi0, critic, tok = tiny_policy_and_critic()
+    prompts = [f"no way {i} ." for i in range(8)]
+    unsat = np.arange(8) < 3
+    length_reward = lambda batch_prompts, texts: np.array([len(t) for t in texts], np.float32)
+    scored = []
+    def counting_logprobs(model, batch, **kw):
+        scored.append(model)
+        return response_logprobs(model, batch, **kw)
+    monkeypatch.setattr(xrlhf.rl, "response_logprobs", counting_logprobs)
+    policies, passes = [], []
+    for ref in (copy.deepcopy(pi0), None):
+        scored.clear()
+        set_seed(0)
+        policy, _ = xrlhf.finetune.finetune(pi0, tok, prompts, unsat, length_reward, ref, algorithm=algorithm,
+                                            critic=copy.deepcopy(critic), steps=2, batch_size=4, lr=1e-2,
+                                            max_new_tokens=3)
+        policies.append(policy)
+        passes.append(len(scored))
+    # a step scores remax: policy, reference, anchor; ppo: old policy, reference, anchor and the policy a PPO epoch
+    per_step = 3 if algorithm == "remax" else 5
+    assert passes == [2 * per_step, 2 * (per_step - 1)]
+    for before, after in zip(policies[0].parameters(), policies[1].parameters()):
+        assert torch.equal(before, after)

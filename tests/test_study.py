@@ -186,9 +186,13 @@ def test_unlearn_report_and_its_controls(quick_study):
     keys = {"forget_acc_before", "forget_acc_after", "heldout_acc_before", "heldout_acc_after", "rm_prefers_flawed_before",
             "rm_prefers_flawed_after", "flipped_share", "outcome", "removal_margin"}
     assert keys <= set(r)
+    from xrlhf.core import load_settings
+    unlearned_controls = load_settings(ROOT/"settings.ini").unlearn.controls
     for control in ("random_set", "knn_set", "exact_removal"):
-        assert {f"{control}_rm_prefers_flawed_after", f"{control}_flipped_share", f"{control}_heldout_acc_after"} <= set(r)
-        assert (quick_study["root"]/"dialogue"/"seed0"/"remax"/"unlearn"/control/"model").exists()
+        ran = control in (*unlearned_controls, "exact_removal")
+        assert ({f"{control}_rm_prefers_flawed_after", f"{control}_flipped_share", f"{control}_heldout_acc_after"}
+                <= set(r)) == ran
+        assert (quick_study["root"]/"dialogue"/"seed0"/"remax"/"unlearn"/control/"model").exists() == ran
     run = quick_study["root"]/"dialogue"/"seed0"/"remax"
     explained = json.loads((run/"explain"/"explained.json").read_text())
     explain_metrics = json.loads((run/"explain"/"metrics.json").read_text())

@@ -113,10 +113,17 @@ def test_npo_departs_from_ascent_after_its_first_step(tiny):
 
 @pytest.mark.parametrize("key,value", [("max_steps", "0"), ("method", "forget"), ("npo_beta", "0"),
                                        ("retain_weight", "-1"), ("stop_acc", "1.5"), ("eval_every", "two"),
-                                       ("stop_at_removal", "maybe")])
+                                       ("stop_at_removal", "maybe"), ("controls", "everything")])
 def test_a_bad_setting_names_its_key(key, value):
     with pytest.raises(SettingsError, match=rf"\[unlearn\] {key}"):
         load_settings(ROOT/"settings.ini", {f"unlearn.{key}": value})
+
+
+def test_an_ablation_needs_its_unlearn_control():
+    overrides = {"unlearn.controls": "random_set", "ablations.names": "no_kl, knn_set"}
+    with pytest.raises(SettingsError, match=r"\[ablations\] names has knn_set.*\[unlearn\] controls"):
+        load_settings(ROOT/"settings.ini", overrides)
+    assert load_settings(ROOT/"settings.ini", {**overrides, "unlearn.controls": "random_set, knn_set"})
 
 
 @pytest.mark.parametrize("key,value", [("max_steps", -1), ("batch_size", 2.5), ("lr", 0.0), ("npo_beta", -1.0),

@@ -16,10 +16,10 @@ __all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'AB
            'SECTIONS', 'PARSERS', 'PACKAGES', 'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig',
            'WorldConfig', 'DataConfig', 'ModelConfig', 'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig',
            'UnlearnConfig', 'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool',
-           'Settings', 'parse_section', 'optional_section', 'load_settings', 'check_data_source', 'quick_settings',
-           'stable_hash', 'settings_hash', 'pin_threads', 'set_seed', 'get_device', 'git_sha', 'package_versions',
-           'provenance', 'ArtifactError', 'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json',
-           'progress']
+           'Settings', 'parse_section', 'optional_section', 'load_settings', 'check_ablation_controls',
+           'check_data_source', 'quick_settings', 'stable_hash', 'settings_hash', 'pin_threads', 'set_seed',
+           'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError', 'read_manifest', 'is_fresh',
+           'stage_output', 'write_json', 'read_json', 'progress']
 
 # %% ../nbs/00_core.ipynb #e90e91b4
 def repo_root() -> Path:
@@ -222,6 +222,9 @@ class UnlearnConfig:
     stop_acc: float = setting("stop once the forget set's accuracy is at most this", UNIT, 0.5)
     stop_at_removal: bool = setting("also stop once the forget set's mean margin is down to its margin after exact "
                                     "removal (the caller's target_margin)", None, False)
+    controls: list[str] = setting("sets unlearned beside the explained one, the same way and size: random_set and/or "
+                                  "knn_set (exact removal from the head always runs)",
+                                  one_of("random_set", "knn_set"), ["random_set", "knn_set"])
 
 @dataclass(frozen=True)
 class FinetuneConfig:
@@ -231,7 +234,6 @@ class FinetuneConfig:
     steps: int = setting("policy updates", POSITIVE)
     unsat_share: float = setting("share of every batch drawn from the unsatisfactory prompts (0: uniform draws)",
                                  UNIT, 0.0)
-    replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)
     replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)
 
 @dataclass(frozen=True)
@@ -366,7 +368,15 @@ def load_settings(path="settings.ini", overrides: dict | None = None) -> Setting
         model = settings.study.model
         raise SettingsError(f"{path}: [study] model = {model!r}: no [model.{model}] section")
     check_data_source(path, settings.study)
+    check_ablation_controls(path, settings)
     return settings
+
+def check_ablation_controls(path, settings: Settings):
+    "An ablation that fine-tunes against an unlearn-stage control needs that control in [unlearn] controls."
+    for name in ("random_set", "knn_set"):
+        if name in settings.ablations.names and name not in settings.unlearn.controls:
+            raise SettingsError(f"{path}: [ablations] names has {name}, which fine-tunes against the unlearn stage's "
+                                f"{name} control: add {name} to [unlearn] controls")
 
 def check_data_source(path, study: StudyConfig):
     "Real data: a known dataset, the tasks it serves, and a judge that is not the world's gold utility."

@@ -28,7 +28,8 @@ def finetune(pi0, tok, prompts, unsat_mask, reward_fn, ref, beta_bar=0.5, algori
              no_kl=False,  # the paper's ablation: no KL to pi_0 on satisfactory prompts (beta_bar and kl_ctl's)
              unsat_share=0.0,  # share of every batch drawn from the unsatisfactory prompts (0: uniform, the paper's)
              **rl_kw):
-    "The XRLHF fine-tune of `pi0` (a copy is returned). Returns (policy, log); a no-op when nothing is unsatisfactory."
+    """The XRLHF fine-tune of `pi0` (a copy is returned) with KL reference `ref` (None: pi_0 itself). Returns (policy,
+    log); a no-op when nothing is unsatisfactory."""
     prompts = list(prompts)
     unsat = np.asarray(unsat_mask, bool)
     if len(unsat) != len(prompts): raise ValueError(f"unsat_mask has {len(unsat)} entries for {len(prompts)} prompts")
@@ -37,6 +38,7 @@ def finetune(pi0, tok, prompts, unsat_mask, reward_fn, ref, beta_bar=0.5, algori
     if not unsat.any(): return pi0, pd.DataFrame()
     policy = copy.deepcopy(pi0)
     anchor = copy.deepcopy(pi0)
+    ref = anchor if ref is None else ref  # pi_0 as the loop's reference too: the loops score it once for both KLs
     stratified = dict(focus=unsat, focus_share=unsat_share) if unsat_share > 0 else {}
     return train_rl(policy, tok, prompts, reward_fn, algorithm, ref=ref, critic=critic, anchor=anchor,
                     **xrlhf_weights(unsat, beta_bar, no_kl), **stratified, **rl_kw)

@@ -12,8 +12,9 @@ from .core import set_seed, progress
 from .models import rollout, rollout_pair, response_logprobs, positions_from_mask
 
 # %% auto #0
-__all__ = ['kl_estimate', 'masked_mean', 'whiten', 'kl_penalties', 'token_rewards', 'sample_rollouts', 'remax_returns',
-           'remax_step', 'token_values', 'gae', 'ppo_step', 'draw_batch', 'train_rl']
+__all__ = ['kl_estimate', 'masked_mean', 'whiten', 'kl_penalties', 'anchor_logprobs', 'token_rewards',
+           'sample_rollouts', 'remax_returns', 'remax_step', 'token_values', 'gae', 'ppo_step', 'draw_batch',
+           'train_rl']
 
 # %% ../nbs/05_rl.ipynb #69fc451f
 def kl_estimate(lp, lp_ref, mask):
@@ -64,6 +65,13 @@ def kl_penalties(lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
         rewards = rewards - w_anchor[:, None] * (lp - lp_anchor)
     return rewards * mask
 
+def anchor_logprobs(anchor, ref, lp_ref, batch):
+    """The anchor's log-probabilities of `batch`'s responses: None without an anchor, and the reference's `lp_ref`
+    when the anchor is the reference (XRLHF's pi_0 is both: one forward pass a step, not two)."""
+    if anchor is None: return None
+    if anchor is ref: return lp_ref
+    return response_logprobs(anchor, batch)
+
 def token_rewards(seq_reward, lp, lp_ref, mask, kl_ctl, lp_anchor=None, w_anchor=None):
     "Per-token rewards (B, T): KL penalties on every response token, the sequence reward (B,) on the last one."
     rewards = kl_penalties(lp, lp_ref, mask, kl_ctl, lp_anchor, w_anchor)
@@ -95,7 +103,7 @@ def remax_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None,
     mask = batch["response_mask"].float()  # (B, T)
     with torch.no_grad():
         lp_ref = response_logprobs(ref, batch)
-        lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
+        lp_anchor = anchor_logprobs(anchor, ref, lp_ref, batch)
     lp, entropy = response_logprobs(policy, batch, return_entropy=True)  # (B, T) each
     kl_weight = cfg["kl_ctl"] if w_k is None else cfg["kl_ctl"] * w_k  # a number or (B,)
     kl_rewards = kl_penalties(lp.detach(), lp_ref, mask, kl_weight, lp_anchor, w_a)  # (B, T)
@@ -150,7 +158,7 @@ def ppo_step(policy, opt, tok, prompts, reward_fn, ref, cfg, w_r, anchor=None, w
     with torch.no_grad():
         lp_old = response_logprobs(policy, batch)  # (B, T)
         lp_ref = response_logprobs(ref, batch)
-        lp_anchor = response_logprobs(anchor, batch) if anchor is not None else None
+        lp_anchor = anchor_logprobs(anchor, ref, lp_ref, batch)
         # A prompt that carries no reward (XRLHF's satisfactory ones, w_r = 0) has no baseline to learn: its return
         # is its KL rewards alone, 0 while pi = pi_0. A critic's value there (initialised from the reward model)
         # would turn into an advantage of -V, and the whitening's mean shift into another push, both away from

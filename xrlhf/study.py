@@ -516,7 +516,8 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
                 task: str, seed: int, unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig,
                 model: ModelConfig, world: WorldConfig) -> dict:
     """Step 6: the reward model with the explaining comparisons unlearned, and the unlearning report; the same
-    unlearning of a random and a kNN set, and the exact removal from the head, as controls (`CONTROLS`)."""
+    unlearning of the `[unlearn] controls` sets (random, kNN) and the exact removal from the head, as controls
+    (`CONTROLS`)."""
     splits = load_data(data_dir)
     comparisons = splits["reward"]
     tokenizer = load_tokenizer_of(data_dir)
@@ -547,9 +548,10 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     report.update(method=unlearn.method, outcome=outcome, removal_margin=removal_margin,
                   unlearned_fraction=len(explained) / len(comparisons))
     save_model(unlearned, tokenizer, out/"model")
-    controls = dict(random_set=random_forget_set(len(comparisons), len(explained), seed),
-                    knn_set=read_json(Path(explain_dir)/"explained_knn.json"))
-    for name, forget_index in controls.items():
+    control_sets = dict(random_set=lambda: random_forget_set(len(comparisons), len(explained), seed),
+                        knn_set=lambda: read_json(Path(explain_dir)/"explained_knn.json"))
+    for name in unlearn.controls:  # each costs an unlearning as long as the explained set's
+        forget_index = control_sets[name]()
         control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
                                                             unlearn.method, unlearn, reward, model, seed, sft_dir)
         control_report = report_of(control, control_forget)
@@ -585,15 +587,15 @@ def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algo
     (`no_kl`: the paper's ablation; `replicate` r trains with seed `replicate_seed(seed, r)`)."""
     # The loop's per-token KL reference is the policy the fine-tune starts from (pi_0), as DeepSpeed-Chat
     # does when its actor is initialised from pi_0: with pi_sft there, the satisfactory prompts (which
-    # carry no reward term) would be pulled back towards pi_sft, undoing RLHF where it went right.
-    reference = copy.deepcopy(pi0)
+    # carry no reward term) would be pulled back towards pi_sft, undoing RLHF where it went right. So `finetune`
+    # gets ref=None: its frozen copy of pi_0 is both the loop's reference and the anchor.
     critic = adapt(copy.deepcopy(reward_model), asdict(model), "reward") if algorithm == "ppo" else None
     if (responses.half != "fix").any():
         raise ValueError("finetuned_policy: responses hold test-half prompts; the fine-tune may see the fix half only")
     training_seed = replicate_seed(seed, replicate)
     set_seed(training_seed)
     return finetune_policy(adapt(pi0, asdict(model)), tokenizer, responses.prompt, responses.unsatisfactory.to_numpy(),
-                           reward_fn(reward_model, tokenizer), reference,
+                           reward_fn(reward_model, tokenizer), None,
                            finetune.beta_bar, algorithm, critic, no_kl=no_kl, unsat_share=finetune.unsat_share,
                            gold_fn=make_judge(judge, seed), seed=training_seed, desc=f"finetune ({algorithm})",
                            accelerator=accelerator, **rl_kwargs(rl, finetune.steps))
