@@ -719,7 +719,7 @@ _RANKING_PROSE = ("Every explainer ranks the training comparisons for the plante
                   "unlearned. Means over seeds; the figures show each run's precision-recall curve.")
 _UNLEARN_PROSE = ("The unlearn stage's report, means over seeds. `forget acc.`: the reward model's accuracy on the "
                   "unlearned comparisons; `RM prefers flawed`: share of probes on which it prefers the flawed response "
-                  "(mean over the task's families), then after unlearning a random or kNN set of the same size "
+                  "(mean over the task's families), then after unlearning a random (or kNN) set of the same size "
                   "instead; `flipped`: share of unsatisfactory comparison queries whose margin r(x, y_rlhf) - "
                   "r(x, y_sft) goes from > 0 to <= 0.")
 _TRAIT_PROSE = ("Share of each policy's greedy responses, to the prompts of the planted family's region, that show its "
