@@ -317,7 +317,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.reward.encode_responses': ('reward.html#encode_responses', 'xrlhf/reward.py'),
                               'xrlhf.reward.features': ('reward.html#features', 'xrlhf/reward.py'),
                               'xrlhf.reward.head': ('reward.html#head', 'xrlhf/reward.py'),
-                              'xrlhf.reward.pair_lengths': ('reward.html#pair_lengths', 'xrlhf/reward.py'),
                               'xrlhf.reward.rewards': ('reward.html#rewards', 'xrlhf/reward.py'),
                               'xrlhf.reward.train_reward': ('reward.html#train_reward', 'xrlhf/reward.py')},
             'xrlhf.rl': { 'xrlhf.rl._generator': ('rl.html#_generator', 'xrlhf/rl.py'),

@@ -13,24 +13,15 @@ from .core import set_seed, progress
 from .sft import check_columns, train_args, unwrap_trainer
 
 # %% auto #0
-__all__ = ['pair_lengths', 'train_reward', 'encode_responses', 'features', 'rewards', 'head', 'check_phi', 'accuracy']
+__all__ = ['train_reward', 'encode_responses', 'features', 'rewards', 'head', 'check_phi', 'accuracy']
 
 # %% ../nbs/04_reward.ipynb #626ce1fb
-def pair_lengths(tok, comparisons: pd.DataFrame, max_length: int) -> list[int]:
-    "Tokens of each comparison's longer sequence, prompt + response, at most `max_length`."
-    lengths = [[len(ids) for ids in tok([p + r for p, r in zip(comparisons.prompt, comparisons[column])],
-                                         add_special_tokens=False).input_ids] for column in ("chosen", "rejected")]
-    return [min(max(chosen, rejected), max_length) for chosen, rejected in zip(*lengths)]
-
 def train_reward(model, tok, comparisons: pd.DataFrame, epochs=2.0, lr=1e-3, batch_size=32, max_length=192, seed=0):
     "Fit a Bradley-Terry reward model on `comparisons` (`prompt`, `chosen`, `rejected`) with trl's RewardTrainer."
     check_columns(comparisons, ["prompt", "chosen", "rejected"], "reward comparisons")
     set_seed(seed)
-    # the longer response's tokens, for batches of similar length (`train_args`); kept for the sampler, which trl's
-    # column filter would otherwise drop (its collator reads only the token ids)
-    args = train_args(RewardConfig, epochs, lr, batch_size, seed, max_length=max_length, remove_unused_columns=False)
-    table = comparisons[["prompt", "chosen", "rejected"]].assign(length=pair_lengths(tok, comparisons, max_length))
-    dataset = Dataset.from_pandas(table, preserve_index=False)
+    args = train_args(RewardConfig, epochs, lr, batch_size, seed, max_length=max_length)
+    dataset = Dataset.from_pandas(comparisons[["prompt", "chosen", "rejected"]], preserve_index=False)
     trainer = RewardTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok)
     trainer.train()
     tok.padding_side = "left"  # trl may change it; scoring and generation use left padding
