@@ -171,3 +171,11 @@ def test_collect_run_reads_the_new_keys_from_the_artifacts(tmp_path):
     assert collected["ablations"]["random_set"]["winrate"] == whole["ablations"]["random_set"]["winrate"]
     assert collected["ablations"]["no_kl"] == dict(skipped="not on this seed") and collected["replicates"] == 2
     assert collected["unsatisfactory_fraction"] is None and collected["reward_accuracy"] is None  # stages not run
+
+def test_the_verdict_shows_the_trait_the_fine_tune_left():
+    runs = {f"dialogue/remax/seed{seed}": dict(trait_rate=dict(expert_claim=dict(fix=dict(rlhf=rlhf, xrlhf=xrlhf))))
+            for seed, (rlhf, xrlhf) in enumerate([(0.9, 0.2), (0.7, 0.4)])}
+    assert report.trait_kept(list(runs.values())) == ("Trait rate after the fine-tune (fix half; not a rule): "
+                                                      "expert_claim 30.0% against RLHF's 80.0%")
+    assert report.trait_kept([dict(), dict(trait_rate={})]) is None
+    assert "expert_claim 30.0% against RLHF's 80.0%" in verdict_section(runs, {}, {})

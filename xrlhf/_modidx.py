@@ -303,6 +303,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.report.signed_points': ('report.html#signed_points', 'xrlhf/report.py'),
                               'xrlhf.report.subset_table': ('report.html#subset_table', 'xrlhf/report.py'),
                               'xrlhf.report.table': ('report.html#table', 'xrlhf/report.py'),
+                              'xrlhf.report.trait_kept': ('report.html#trait_kept', 'xrlhf/report.py'),
                               'xrlhf.report.trait_rate_table': ('report.html#trait_rate_table', 'xrlhf/report.py'),
                               'xrlhf.report.unlearning_figure': ('report.html#unlearning_figure', 'xrlhf/report.py'),
                               'xrlhf.report.unlearning_link': ('report.html#unlearning_link', 'xrlhf/report.py'),

@@ -20,8 +20,8 @@ __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'P
            'counterfactual_table', 'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width',
            'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
            'default_explainer', 'planted_base_rate', 'mean_base_rate', 'attribution_link', 'unlearning_link',
-           'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'verdict_section', 'premise_tables',
-           'ranking_table', 'before_after', 'trait_rate_table', 'unlearning_table', 'winrate_figure',
+           'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'trait_kept', 'verdict_section',
+           'premise_tables', 'ranking_table', 'before_after', 'trait_rate_table', 'unlearning_table', 'winrate_figure',
            'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure', 'figures', 'pr_figures', 'notebook_links',
            'write_cards', 'readme_text', 'build_report']
 
@@ -402,6 +402,15 @@ def shortfall(against: str, where: list[str], links: dict) -> str:
     return (f"{head}: every link it depends on ({', '.join(relevant)}) holds by its rule, so the chain does not "
             "explain it; the difference is below what these seeds resolve.")
 
+def trait_kept(results: list[dict]) -> str | None:
+    """What the fine-tune left of each planted trait: XRLHF's and RLHF's trait rates in the family's region (fix half,
+    means over seeds). Shown beside the links, not a rule: issue 20's fine-tune rule looks at the satisfactory
+    prompts only, and a fine-tune whose rollouts all carry the trait keeps it while passing that rule."""
+    families = dict.fromkeys(family for result in results for family in result.get("trait_rate") or {})
+    rates = [f"{family} {number(mean_over(results, 'trait_rate', family, 'fix', 'xrlhf'), True)} against RLHF's "
+             f"{number(mean_over(results, 'trait_rate', family, 'fix', 'rlhf'), True)}" for family in families]
+    return "Trait rate after the fine-tune (fix half; not a rule): " + "; ".join(rates) if rates else None
+
 def verdict_section(metrics: dict, summary: dict, paired: dict) -> str:
     """Per cell, XRLHF against RLHF, random_set and finetune_only on the planted-caused stratum, the rest and all
     prompts (intervals over seeds), the chain's links by their rules, and for each comparison XRLHF does not win,
@@ -426,8 +435,9 @@ def verdict_section(metrics: dict, summary: dict, paired: dict) -> str:
             items.append(f"- Not judged, no interval over seeds (fewer than two runs with the numbers): "
                          f"{', '.join(undecided)}.")
         # blank lines around the list: pandoc (the docs site) starts a list only after one
+        kept = trait_kept(results)
         blocks.append(f"**{cell}**, the chain on means over seeds: " + "; ".join(states) + "."
-                      + ("\n\n" + "\n".join(items) if items else ""))
+                      + (f" {kept}." if kept else "") + ("\n\n" + "\n".join(items) if items else ""))
     header = ["cell", "prompts", "XRLHF vs RLHF: win rate", "XRLHF - random_set (pts)", "XRLHF - finetune_only (pts)"]
     return table(header, rows) + "\n\n" + "\n\n".join(blocks)
 
