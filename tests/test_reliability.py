@@ -43,24 +43,30 @@ def _half_written(root: Path) -> list:
 def test_sigkill_at_three_points_then_resume_gives_the_same_metrics(quick_study, tmp_path):
     """SIGKILL the runner (and its kernels) at three points, each after a resume, then let it finish: the
     metrics equal the uninterrupted quick study's, no folder without a manifest is ever left as an
-    artifact, and no temporary survives. Every start here is `--cold` (a fresh kernel per stage) while the
-    quick study kept one kernel warm, so equal metrics also show that a warm kernel carries nothing over."""
+    artifact, and no temporary survives. The run starts from a copy of the quick study's artifacts without one
+    cell's per-algorithm stages (rlhf to ablations), so the kills land among the stages it rebuilds and the
+    rest is reused, as a resume does. Every start here is `--cold` (a fresh kernel per stage) while the quick study
+    kept one kernel warm, so equal metrics also show that a warm kernel carries nothing over."""
     s = quick_study["settings"]; root, rep = tmp_path/"artifacts", tmp_path/"reports"
+    shutil.copytree(quick_study["root"], root)
+    rebuilt = root/"dialogue"/"seed0"/"remax"
+    shutil.rmtree(rebuilt)
+    reused = len(list(root.rglob("manifest.json")))
     cmd = [str(BIN/"xrlhf"), "reproduce", "--quick", "--cold", "--settings", str(s), "--root", str(root),
            "--reports", str(rep)]
     kills = []
     # Kill points by progress, not by clock (fixed delays broke once the warm kernel made the study fast):
-    # each (re)start runs until `done` stages have manifests, then dies 1 s into the next stage
+    # each (re)start runs until `done` of the cell's 7 stages have manifests, then dies 1 s into the next stage
     # (kernel reset, compute or artifact write), so the three kills land in three different stages.
-    for done in (2, 5, 8):
+    for done in (1, 3, 5):
         p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        while len(list(root.rglob("manifest.json"))) < done:
+        while len(list(root.rglob("manifest.json"))) < reused + done:
             if p.poll() is not None: pytest.fail(f"the study ended (rc {p.returncode}) before {done} stages; nothing was killed")
             time.sleep(0.2)
         time.sleep(1.0)
         if p.poll() is not None: pytest.fail("the study finished before the kill")
         os.killpg(p.pid, signal.SIGKILL); p.wait()
-        done = sorted(str(m.parent.relative_to(root)) for m in root.rglob("manifest.json"))
+        done = sorted(str(m.parent.relative_to(root)) for m in rebuilt.rglob("manifest.json"))
         kills.append(done)
         assert not _half_written(root), _half_written(root)
     assert kills[0] != kills[-1], f"the kills did not land in different stages: {kills}"
