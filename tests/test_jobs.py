@@ -151,3 +151,13 @@ def test_jobs_must_be_positive(tmp_path, capsys):
                           "--root", str(tmp_path/"art")]) == 2
     assert "jobs must be at least 1, got 0" in capsys.readouterr().err
     assert not (tmp_path/"art").exists()
+
+def test_kernels_get_blas_and_openmp_pools_of_the_torch_thread_count(monkeypatch):
+    "numpy's OpenBLAS would start a thread per core in every kernel: the runner sizes the pools as torch's."
+    from xrlhf.pipeline import LIBRARY_THREAD_VARIABLES, pin_library_threads
+    monkeypatch.setenv("XRLHF_THREADS", "3")
+    for name in LIBRARY_THREAD_VARIABLES:
+        monkeypatch.setenv(name, "8")  # restored after the test
+    assert pin_library_threads() == 3
+    assert [os.environ[name] for name in LIBRARY_THREAD_VARIABLES] == ["3"] * 3
+    assert pin_library_threads(1) == 1 and os.environ["OPENBLAS_NUM_THREADS"] == "1"

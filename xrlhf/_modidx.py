@@ -239,6 +239,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'xrlhf.pipeline.module_closure': ('pipeline.html#module_closure', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.module_file': ('pipeline.html#module_file', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.open_stage': ('pipeline.html#open_stage', 'xrlhf/pipeline.py'),
+                                'xrlhf.pipeline.pin_library_threads': ('pipeline.html#pin_library_threads', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.plain': ('pipeline.html#plain', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.provenance_of': ('pipeline.html#provenance_of', 'xrlhf/pipeline.py'),
                                 'xrlhf.pipeline.reached_code': ('pipeline.html#reached_code', 'xrlhf/pipeline.py'),

@@ -13,12 +13,13 @@ from .core import (repo_root, load_settings, quick_settings, stable_hash, read_m
 from .study import STAGES, Stage, stage_dir
 
 # %% auto #0
-__all__ = ['KERNEL', 'library_imports', 'module_file', 'module_closure', 'code_objects', 'referred_names', 'plain',
-           'reached_code', 'code_key', 'cached_code_key', 'key_value', 'stage_keys', 'stage_key', 'StageRun',
-           'scratch_folder', 'load_study', 'open_stage', 'claim_path', 'Claim', 'same_file', 'take_claim',
-           'release_claim', 'claim_stage', 'StageFailed', 'ensure_kernel', 'warm_kernel', 'fresh_namespace',
-           'executed_notebook', 'run_stage', 'run_chain', 'StageJob', 'study_graph', 'job_worker', 'run_jobs',
-           'reproduce', 'check_sync', 'provenance_of', 'add_stage_arguments', 'main', 'run_command', 'cli']
+__all__ = ['KERNEL', 'LIBRARY_THREAD_VARIABLES', 'library_imports', 'module_file', 'module_closure', 'code_objects',
+           'referred_names', 'plain', 'reached_code', 'code_key', 'cached_code_key', 'key_value', 'stage_keys',
+           'stage_key', 'StageRun', 'scratch_folder', 'load_study', 'open_stage', 'claim_path', 'Claim', 'same_file',
+           'take_claim', 'release_claim', 'claim_stage', 'pin_library_threads', 'StageFailed', 'ensure_kernel',
+           'warm_kernel', 'fresh_namespace', 'executed_notebook', 'run_stage', 'run_chain', 'StageJob', 'study_graph',
+           'job_worker', 'run_jobs', 'reproduce', 'check_sync', 'provenance_of', 'add_stage_arguments', 'main',
+           'run_command', 'cli']
 
 # %% ../nbs/11_pipeline.ipynb #947cd8f7
 def library_imports(path: Path) -> set[str]:
@@ -322,6 +323,17 @@ def claim_stage(out, wait=True, poll=0.5, log=print):
 # %% ../nbs/11_pipeline.ipynb #6126e10c
 KERNEL = "xrlhf"
 
+LIBRARY_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+def pin_library_threads(threads: int | None = None) -> int:
+    """Size the BLAS and OpenMP pools of every kernel this process starts to torch's count (`$XRLHF_THREADS`, else 2):
+    numpy's OpenBLAS otherwise starts a spinning thread per core, and two stage runs on two cores then fight with
+    four (the explain stage's readings ran 3-9x slower under `make reproduce` than with the pools at one thread)."""
+    threads = threads or int(os.environ.get("XRLHF_THREADS", 2))
+    for name in LIBRARY_THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    return threads
+
 class StageFailed(RuntimeError):
     "A stage notebook raised; the message names the stage, its parameters and the executed notebook."
 
@@ -396,6 +408,7 @@ def run_stage(stage, task, algorithm, seed, settings, quick, root, reports=None,
         t0 = time.time()
         # Nobody watches a batch kernel's bars (the runner shows its own); they would only bloat the executed notebook.
         os.environ.setdefault("XRLHF_QUIET", "1")
+        pin_library_threads()  # before a kernel starts: its pools take their size from the environment
         if km is not None:
             km = km()
             fresh_namespace(km)
