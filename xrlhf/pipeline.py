@@ -328,7 +328,8 @@ LIBRARY_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_
 def pin_library_threads(threads: int | None = None) -> int:
     """Size the BLAS and OpenMP pools of every kernel this process starts to torch's count (`$XRLHF_THREADS`, else 2):
     numpy's OpenBLAS otherwise starts a spinning thread per core, and two stage runs on two cores then fight with
-    four (the explain stage's readings ran 3-9x slower under `make reproduce` than with the pools at one thread)."""
+    four (the explain stage's readings ran 2.7-8x slower under `make reproduce` than with the pools at one thread,
+    on dialogue seeds 0-2)."""
     threads = threads or int(os.environ.get("XRLHF_THREADS", 2))
     for name in LIBRARY_THREAD_VARIABLES:
         os.environ[name] = str(threads)
