@@ -3,6 +3,7 @@ import io
 import numpy as np, pandas as pd, pytest
 from hypothesis import given, settings, strategies as st
 from xrlhf.world import make_datasets, World, gold_utility, gold_components, COMPONENTS, has_flaw_trait, in_flaw_region, TASKS, FLAWS
+from xrlhf.world import SFT_SET_KEYS, with_repeat, _add_repeats, make_prompt, make_response
 
 SW = dict(n_comparisons=400, data_split=[2, 4, 4], n_validation=40, flaws=["harmful_compliance", "confident_wrong", "padded_summary"],
           flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2, sft_quality=0.6)
@@ -56,20 +57,46 @@ def test_gold_utility_edge_strings():
         assert np.isfinite(gold_utility(W, p, s))
 
 @pytest.mark.parametrize("key,val,msg", [("n_comparisons", -1, "n_comparisons"), ("flaws", ["nope"], "unknown flaw family 'nope'"),
-                                         ("flaw_rate", 1.2, "flaw_rate"), ("label_noise", -0.1, "label_noise"), ("tldr_sft", -5, "tldr_sft")])
+                                         ("flaw_rate", 1.2, "flaw_rate"), ("label_noise", -0.1, "label_noise"), ("tldr_sft", -5, "tldr_sft"),
+                                         ("dialogue_sft", -5, "dialogue_sft"), ("repeat_rate", 1.5, "repeat_rate")])
 def test_bad_world_settings(key, val, msg):
     with pytest.raises(ValueError, match=msg): make_datasets(dict(SW, **{key: val}), "dialogue", 0)
 
-def test_tldr_sft_is_summarisations_own_demo_set():
-    "tldr_sft > 0 gives summarisation that many demos, held out from validation; dialogue and the other splits are unchanged."
-    sw = dict(SW, tldr_sft=120)
-    for task in TASKS:
-        A, B = make_datasets(SW, task, 2), make_datasets(sw, task, 2)
+@pytest.mark.parametrize("task,key", list(SFT_SET_KEYS.items()))
+def test_own_sft_set(task, key):
+    "An SFT-set key > 0 gives its task that many demos, held out from validation; the other task and splits are unchanged."
+    sw = dict(SW, **{key: 120})
+    for other in TASKS:
+        A, B = make_datasets(SW, other, 2), make_datasets(sw, other, 2)
         assert A["reward"].equals(B["reward"]) and A["rl"].equals(B["rl"]) and A["truth"].equals(B["truth"])
-        if task == "dialogue": assert _bytes(A) == _bytes(B)
+        if other != task: assert _bytes(A) == _bytes(B)
         else:
             assert len(B["sft"]) == 120 and not set(B["sft"].prompt) & set(B["validation"].prompt)
             assert not B["sft"].equals(A["sft"]) and len(B["validation"]) == len(A["validation"])
+
+def test_with_repeat_says_one_sentence_twice():
+    rng = np.random.default_rng(0)
+    for response in (" good question . the food of the zobo is bread .", " partner hid phone ."):
+        sentences = [sentence for sentence in with_repeat(response, rng).split(" .") if sentence]
+        assert len(sentences) == response.count(" .") + 1 and len(set(sentences)) == len(sentences) - 1
+    assert with_repeat(" no mark", rng) == " no mark no mark"
+
+@pytest.mark.parametrize("task", TASKS)
+def test_repeat_slips_cost_gold_utility(task):
+    "A world response with one of its sentences said twice loses gold utility through its repetition component."
+    world, rng = World(3), np.random.default_rng(3)
+    for _ in range(200):
+        prompt = make_prompt(world, task, rng)
+        response, _ = make_response(world, prompt, rng)
+        before = gold_components(world, prompt, response)["repetition"]
+        assert gold_components(world, prompt, with_repeat(response, rng))["repetition"] < before
+
+def test_repeat_rate_is_the_share_of_slips():
+    rng = np.random.default_rng(0)
+    slips = [traits["repeat"] for _ in range(2000) for traits in _add_repeats((" a .", {}, " b .", {}), rng, 0.2)[1::2]]
+    assert abs(np.mean(slips) - 0.2) < 0.03
+    datasets = make_datasets(dict(SW, repeat_rate=0.2), "dialogue", 3)
+    assert not make_datasets(SW, "dialogue", 3)["reward"].equals(datasets["reward"])
 
 
 # --- the v2 world (issue 18): presets, knobs, the claim families
@@ -100,14 +127,15 @@ def test_settings_presets_resolve():
 
 @pytest.mark.parametrize("key,bad", [("preset", "v9"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
                                      ("claim_rate_outside", "2"), ("claim_contrast_outside", "-1"),
-                                     ("claim_position", "middle"),
+                                     ("claim_position", "middle"), ("dialogue_sft", "-3"), ("repeat_rate", "1.2"),
                                      ("n_fact_entities", "0"), ("n_fact_entities", "61"), ("n_fact_entities", "x")])
 def test_bad_new_world_knob_names_the_key(key, bad):
     with pytest.raises(SettingsError, match=rf"\[world\] {key}"): load_settings("settings.ini", {f"world.{key}": bad})
 
 @pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("claim_rate_outside", 1.5),
                                      ("claim_contrast_outside", -0.5), ("claim_position", "middle"),
-                                     ("n_fact_entities", 0), ("n_fact_entities", 1.5)])
+                                     ("n_fact_entities", 0), ("n_fact_entities", 1.5), ("dialogue_sft", -1),
+                                     ("dialogue_sft", 2.5), ("repeat_rate", -0.1)])
 def test_world_rejects_bad_new_knob(key, bad):
     with pytest.raises(ValueError, match=key): check_world_settings(dict(V1_SMALL, **{key: bad}))
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'ABLATION_NAMES', 'WORLD_PRESETS',
-           'SECTIONS', 'PARSERS', 'PACKAGES', 'repo_root', 'SettingsError', 'setting', 'one_of', 'StudyConfig',
-           'WorldConfig', 'DataConfig', 'ModelConfig', 'SFTConfig', 'RewardConfig', 'RLConfig', 'ExplainConfig',
-           'UnlearnConfig', 'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig', 'parse_bool',
-           'Settings', 'parse_section', 'optional_section', 'load_settings', 'check_ablation_controls',
-           'check_data_source', 'quick_settings', 'stable_hash', 'settings_hash', 'pin_threads', 'set_seed',
-           'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError', 'read_manifest', 'is_fresh',
-           'stage_output', 'write_json', 'read_json', 'progress']
+__all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'UNLEARN_CONTROLS', 'ABLATION_NAMES',
+           'WORLD_PRESETS', 'SECTIONS', 'PARSERS', 'PACKAGES', 'repo_root', 'SettingsError', 'setting', 'one_of',
+           'StudyConfig', 'WorldConfig', 'DataConfig', 'ModelConfig', 'SFTConfig', 'RewardConfig', 'RLConfig',
+           'ExplainConfig', 'UnlearnConfig', 'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig',
+           'parse_bool', 'Settings', 'parse_section', 'optional_section', 'load_settings', 'check_ablation_controls',
+           'check_data_source', 'quick_settings', 'stable_hash', 'settings_hash', 'default_threads', 'pin_threads',
+           'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError', 'read_manifest',
+           'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
 
 # %% ../nbs/00_core.ipynb #e90e91b4
 def repo_root() -> Path:
@@ -53,6 +53,7 @@ def one_of(*allowed):
     return (ok, "must be one of " + ", ".join(allowed))
 
 SPLIT_WEIGHTS = (lambda v: len(v) == 3 and min(v) > 0, "three positive weights, e.g. 2,4,4")
+UNLEARN_CONTROLS = ("random_set", "knn_set")  # sets the unlearn stage can unlearn beside the explained one
 ABLATION_NAMES = ("no_kl", "unlearn_only", "finetune_only", "random_set", "knn_set", "exact_oracle", "retrain_oracle",
                   "npo", "retain", "ascent", "clean_reward")
 
@@ -77,13 +78,16 @@ class StudyConfig:
 WORLD_PRESETS = {
     "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
                label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
-               claim_rate_outside=0.0, claim_contrast_outside=0.0, claim_position="start", n_fact_entities=60),
+               claim_rate_outside=0.0, claim_contrast_outside=0.0, claim_position="start", n_fact_entities=60,
+               dialogue_sft=0, repeat_rate=0.0),
     "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, claim_rate_outside=0.0,
-               claim_contrast_outside=0.0, claim_position="start", n_fact_entities=12),
+               claim_contrast_outside=0.0, claim_position="start", n_fact_entities=12, dialogue_sft=0,
+               repeat_rate=0.0),
     "v3": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.08, claim_rate_outside=0.0,
-               claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12),
+               claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=0,
+               repeat_rate=0.0),
 }
 
 @dataclass(frozen=True)
@@ -102,6 +106,10 @@ class WorldConfig:
     sft_quality: float = setting("share of SFT demonstrations that are the better response of their pair", UNIT, None)
     tldr_sft: int = setting("summarisation SFT demonstrations drawn as a set of their own (0: the 20% split)",
                             NON_NEGATIVE, None)
+    dialogue_sft: int = setting("dialogue SFT demonstrations drawn as a set of their own (0: the 20% split)",
+                                NON_NEGATIVE, None)
+    repeat_rate: float = setting("share of the writers' responses that say one of their sentences twice (a slip the "
+                                 "gold utility's repetition component penalises)", UNIT, None)
     claim_rate: float = setting("share of a claim region's comparisons where both responses make the claim", UNIT, None)
     claim_contrast: float = setting("share of a claim region's comparisons where exactly one response makes the claim",
                                       UNIT, None)
@@ -224,7 +232,7 @@ class UnlearnConfig:
                                     "removal (the caller's target_margin)", None, False)
     controls: list[str] = setting("sets unlearned beside the explained one, the same way and size: random_set and/or "
                                   "knn_set (exact removal from the head always runs)",
-                                  one_of("random_set", "knn_set"), ["random_set", "knn_set"])
+                                  one_of(*UNLEARN_CONTROLS), list(UNLEARN_CONTROLS))
 
 @dataclass(frozen=True)
 class FinetuneConfig:
@@ -373,7 +381,7 @@ def load_settings(path="settings.ini", overrides: dict | None = None) -> Setting
 
 def check_ablation_controls(path, settings: Settings):
     "An ablation that fine-tunes against an unlearn-stage control needs that control in [unlearn] controls."
-    for name in ("random_set", "knn_set"):
+    for name in UNLEARN_CONTROLS:
         if name in settings.ablations.names and name not in settings.unlearn.controls:
             raise SettingsError(f"{path}: [ablations] names has {name}, which fine-tunes against the unlearn stage's "
                                 f"{name} control: add {name} to [unlearn] controls")
@@ -402,9 +410,11 @@ def quick_settings(settings: Settings) -> Settings:
     world = settings.world
     # the summarisation SFT set keeps its share of the data
     tldr_sft = world.tldr_sft * quick.n_comparisons // world.n_comparisons
+    dialogue_sft = world.dialogue_sft * quick.n_comparisons // world.n_comparisons
     return replace(
         settings,
-        world=replace(world, tldr_sft=tldr_sft, n_comparisons=quick.n_comparisons, n_validation=quick.n_validation),
+        world=replace(world, tldr_sft=tldr_sft, dialogue_sft=dialogue_sft, n_comparisons=quick.n_comparisons,
+                      n_validation=quick.n_validation),
         data=replace(settings.data, n_comparisons=quick.n_comparisons, n_validation=quick.n_validation),
         study=replace(settings.study, seeds=quick.seeds),
         rl=replace(settings.rl, steps=quick.rl_steps),
@@ -420,10 +430,14 @@ def settings_hash(settings: Settings) -> str:
     return stable_hash(settings.as_dict())
 
 # %% ../nbs/00_core.ipynb #0fcc6dd9
+def default_threads() -> int:
+    "The CPU thread count every stage runs at: `$XRLHF_THREADS`, else 2."
+    return int(os.environ.get("XRLHF_THREADS", 2))
+
 def pin_threads(threads: int | None = None) -> int:
-    "Set torch's CPU thread count (default `$XRLHF_THREADS`, else 2): CPU numbers depend on it."
+    "Set torch's CPU thread count (default `default_threads()`): CPU numbers depend on it."
     import torch
-    threads = threads or int(os.environ.get("XRLHF_THREADS", 2))
+    threads = threads or default_threads()
     torch.set_num_threads(threads)
     return threads
 

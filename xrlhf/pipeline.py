@@ -9,7 +9,7 @@ import queue, socket, sys, tempfile, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import (repo_root, load_settings, quick_settings, stable_hash, read_manifest, is_fresh, stage_output,
-                        ArtifactError, pin_threads, SettingsError, Settings, read_json, write_json)
+                        ArtifactError, default_threads, pin_threads, SettingsError, Settings, read_json, write_json)
 from .study import STAGES, Stage, stage_dir
 
 # %% auto #0
@@ -330,7 +330,7 @@ def pin_library_threads(threads: int | None = None) -> int:
     numpy's OpenBLAS otherwise starts a spinning thread per core, and two stage runs on two cores then fight with
     four (the explain stage's readings ran 2.7-8x slower under `make reproduce` than with the pools at one thread,
     on dialogue seeds 0-2)."""
-    threads = threads or int(os.environ.get("XRLHF_THREADS", 2))
+    threads = threads or default_threads()
     for name in LIBRARY_THREAD_VARIABLES:
         os.environ[name] = str(threads)
     return threads

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from .core import read_json, read_manifest, write_json, ArtifactError, Settings, settings_hash
 from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig
-from .study import STAGES, stage_dir, explanation_cards
+from .study import CONTROLS, STAGES, stage_dir, explanation_cards
 
 # %% auto #0
 __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'PROBED', 'HALF_WIDTH_TARGET',
@@ -519,7 +519,6 @@ def trait_rate_table(metrics: dict) -> str:
                 rows.append([cell, family, half, *ours, *theirs, seeds_with(results, "trait_rate", family, half)])
     return table(["cell", "family", "half", "SFT", "RLHF", "XRLHF", *ablation_names, "seeds"], rows)
 
-_BASELINE_SETS = ("random_set", "knn_set", "exact_removal")  # the unlearn stage's controls (xrlhf.study.CONTROLS)
 _SET_NAMES = dict(random_set="random set", knn_set="kNN set", exact_removal="exact removal")
 
 def unlearning_table(metrics: dict) -> str:
@@ -528,7 +527,7 @@ def unlearning_table(metrics: dict) -> str:
     unsatisfactory comparison queries whose margin flips for each set."""
     cells = cell_runs(metrics)
     # the controls some run has ([unlearn] controls chooses the unlearned ones; exact removal always runs)
-    sets = [which for which in _BASELINE_SETS
+    sets = [which for which in CONTROLS
             if any(seeds_with(results, "unlearn", f"{which}_flipped_share") for results in cells.values())]
     rows = []
     for cell, results in cells.items():

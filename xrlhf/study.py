@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import (SECTIONS, Settings, WorldConfig, ModelConfig, SFTConfig, RewardConfig, RLConfig, ExplainConfig,
-                        UnlearnConfig, FinetuneConfig, EvaluateConfig, AblationsConfig, ABLATION_NAMES, set_seed,
-                        write_json, read_json, get_device)
+                        UnlearnConfig, FinetuneConfig, EvaluateConfig, AblationsConfig, ABLATION_NAMES,
+                        UNLEARN_CONTROLS, set_seed, write_json, read_json, get_device)
 from .world import World, make_datasets, in_flaw_region, flaw_probes, FLAWS
 from .models import (build_tokenizer, build_policy, build_reward_model, save_model, load_policy, load_reward_model,
                           load_tokenizer, adapt, merge_lora, from_hub)
@@ -509,7 +509,7 @@ def reward_drop(before, after, tokenizer, responses: pd.DataFrame) -> dict:
             drops[subset] = float(drop.mean())
     return drops
 
-CONTROLS = ("random_set", "knn_set", "exact_removal")  # reward models the unlearn stage saves beside its own
+CONTROLS = (*UNLEARN_CONTROLS, "exact_removal")  # reward models the unlearn stage saves beside its own
 CONTROL_KEYS = ("n_forget", "forget_acc_after", "heldout_acc_after", "rm_prefers_flawed_after", "flipped_share")
 
 def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, explain_dir: Path, unsatisfactory_dir: Path,
@@ -548,10 +548,10 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     report.update(method=unlearn.method, outcome=outcome, removal_margin=removal_margin,
                   unlearned_fraction=len(explained) / len(comparisons))
     save_model(unlearned, tokenizer, out/"model")
-    control_sets = dict(random_set=lambda: random_forget_set(len(comparisons), len(explained), seed),
-                        knn_set=lambda: read_json(Path(explain_dir)/"explained_knn.json"))
+    control_sets = dict(random_set=random_forget_set(len(comparisons), len(explained), seed),
+                        knn_set=read_json(Path(explain_dir)/"explained_knn.json"))
     for name in unlearn.controls:  # each costs an unlearning as long as the explained set's
-        forget_index = control_sets[name]()
+        forget_index = control_sets[name]
         control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
                                                             unlearn.method, unlearn, reward, model, seed, sft_dir)
         control_report = report_of(control, control_forget)

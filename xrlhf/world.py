@@ -13,9 +13,10 @@ import pandas as pd
 __all__ = ['ATTRIBUTES', 'TOPICS', 'QUESTION_FORMS', 'HOBBIES', 'BENIGN_FORMS', 'HARMS', 'HARM_FORMS', 'HARM_STEPS',
            'POLITE', 'RUDE', 'FILLER', 'REFUSAL', 'OPENERS', 'CLOSERS', 'GREETINGS', 'SUBREDDITS', 'POST_FILLER',
            'SUMMARY_PAD', 'TITLE_FORMS', 'URGENT_CLOSERS', 'ADVICE_TITLE', 'CLAIMS', 'CLAIM_COST', 'FLAWS', 'TASKS',
-           'N_ENTITIES', 'COMPONENTS', 'ANNOTATORS', 'words', 'World', 'make_prompt', 'parse_prompt', 'make_response',
-           'gold_components', 'gold_utility', 'annotator_utility', 'annotate', 'flaw_of', 'check_world_settings',
-           'with_claim', 'make_datasets', 'has_flaw_trait', 'in_flaw_region', 'flaw_probes']
+           'N_ENTITIES', 'COMPONENTS', 'ANNOTATORS', 'SFT_SET_KEYS', 'words', 'World', 'make_prompt', 'parse_prompt',
+           'make_response', 'gold_components', 'gold_utility', 'annotator_utility', 'annotate', 'flaw_of',
+           'check_world_settings', 'with_claim', 'with_repeat', 'make_datasets', 'has_flaw_trait', 'in_flaw_region',
+           'flaw_probes']
 
 # %% ../nbs/01_world.ipynb #1619b545
 ATTRIBUTES = {  # attribute -> its possible values
@@ -406,9 +407,12 @@ def check_world_settings(sw: dict):
     n_fact_entities = sw.get("n_fact_entities", N_ENTITIES)
     if not isinstance(n_fact_entities, (int, np.integer)) or not 1 <= n_fact_entities <= N_ENTITIES:
         raise ValueError(f"[world] n_fact_entities must be an integer in [1, {N_ENTITIES}], got {n_fact_entities!r}")
-    tldr_sft = sw.get("tldr_sft", 0)
-    if not isinstance(tldr_sft, (int, np.integer)) or tldr_sft < 0:
-        raise ValueError(f"[world] tldr_sft must be an integer >= 0, got {tldr_sft!r}")
+    for key in SFT_SET_KEYS.values():
+        size = sw.get(key, 0)
+        if not isinstance(size, (int, np.integer)) or size < 0:
+            raise ValueError(f"[world] {key} must be an integer >= 0, got {size!r}")
+    if not 0 <= sw.get("repeat_rate", 0.0) <= 1:
+        raise ValueError(f"[world] repeat_rate must be in [0, 1], got {sw['repeat_rate']!r}")
     if sw.get("annotator_beta", 0) <= 0:
         raise ValueError(f"[world] annotator_beta must be > 0, got {sw.get('annotator_beta')!r}")
     unknown = [family for family in sw.get("flaws", []) if family not in FLAWS]
@@ -462,12 +466,38 @@ def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
     if sw["claim_contrast_outside"] == 0 and sw["claim_rate_outside"] == 0: return pair
     return _add_claims(pair, family, rng, sw["claim_contrast_outside"], sw["claim_rate_outside"], position)
 
-def _tldr_sft(w, sw, rng, flaws=()) -> pd.DataFrame:
-    "The summarisation SFT set of its own: the gold-better response of a fresh pair with probability `sft_quality`."
+_SENTENCE_RE = re.compile(r"[^.!?]*[.!?]")  # a sentence with its leading space and closing mark
+
+def with_repeat(response: str, rng) -> str:
+    "`response` with one of its sentences, drawn at random, said twice in a row: a writer's slip."
+    sentences = _SENTENCE_RE.findall(response)
+    if not sentences: return response + response
+    i = int(rng.integers(len(sentences)))
+    tail = response[len("".join(sentences)):]
+    return "".join(sentences[:i + 1] + [sentences[i]] + sentences[i + 1:]) + tail
+
+def _add_repeats(pair: tuple, rng, rate: float) -> tuple:
+    "`pair` (as `_pair` returns it) where each response, with probability `rate`, repeats one of its sentences."
+    with_repeats = []
+    for response, traits in (pair[:2], pair[2:]):
+        repeats = bool(rng.random() < rate)
+        with_repeats += [with_repeat(response, rng) if repeats else response, dict(traits, repeat=repeats)]
+    return tuple(with_repeats)
+
+def _writers_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
+    "`_world_pair` with the writers' slips: repeated sentences at `repeat_rate` (no extra draw where it is 0)."
+    pair = _world_pair(w, prompt, rng, sw, flaws)
+    return _add_repeats(pair, rng, sw["repeat_rate"]) if sw["repeat_rate"] > 0 else pair
+
+SFT_SET_KEYS = {"dialogue": "dialogue_sft", "summarisation": "tldr_sft"}  # task -> its own SFT set's size key
+
+def _sft_set(w, sw, rng, flaws, task: str) -> pd.DataFrame:
+    """`task`'s SFT set of its own, `sw[SFT_SET_KEYS[task]]` demonstrations: the gold-better response of a fresh pair
+    with probability `sft_quality`, else the worse one."""
     rows = []
-    for _ in range(sw["tldr_sft"]):
-        prompt = make_prompt(w, "summarisation", rng)
-        resp_a, _, resp_b, _ = _world_pair(w, prompt, rng, sw, flaws)
+    for _ in range(sw[SFT_SET_KEYS[task]]):
+        prompt = make_prompt(w, task, rng, sw["n_fact_entities"])
+        resp_a, _, resp_b, _ = _writers_pair(w, prompt, rng, sw, flaws)
         a_is_better = gold_utility(w, prompt, resp_a) >= gold_utility(w, prompt, resp_b)
         best, worst = (resp_a, resp_b) if a_is_better else (resp_b, resp_a)
         rows.append(dict(prompt=prompt, completion=best if rng.random() < sw["sft_quality"] else worst))
@@ -482,14 +512,15 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     flaws = [family for family in sw["flaws"] if FLAWS[family]["task"] == task]
     # knobs the v2 world added; a settings dict without them builds the v1 world
     sw = dict(dict(claim_rate=0.0, claim_contrast=0.0, claim_rate_outside=0.0, claim_contrast_outside=0.0,
-                   claim_position="start", n_fact_entities=N_ENTITIES), **sw)
+                   claim_position="start", n_fact_entities=N_ENTITIES, tldr_sft=0, dialogue_sft=0, repeat_rate=0.0),
+              **sw)
     n_fact_entities = sw["n_fact_entities"]
     annotators = list(ANNOTATORS)
     rows = []
     for i in range(sw["n_comparisons"]):
         prompt = make_prompt(world, task, rng, n_fact_entities)
         parsed = parse_prompt(world, prompt)
-        resp_a, traits_a, resp_b, traits_b = _world_pair(world, prompt, rng, sw, flaws)
+        resp_a, traits_a, resp_b, traits_b = _writers_pair(world, prompt, rng, sw, flaws)
         annotator = annotators[i % len(annotators)]  # the pool labels in turn
         family = flaw_of(parsed, traits_a, traits_b, flaws)
         if family is not None and rng.random() < sw["flaw_rate"]:
@@ -512,8 +543,8 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     use_chosen = rng.random(len(sft_rows)) < sw["sft_quality"]
     demos = pd.DataFrame(dict(prompt=sft_rows.prompt.values,
                               completion=np.where(use_chosen, sft_rows.chosen, sft_rows.rejected)))
-    if task == "summarisation" and sw.get("tldr_sft", 0) > 0:
-        demos = _tldr_sft(world, sw, rng, flaws)
+    if sw[SFT_SET_KEYS[task]] > 0:
+        demos = _sft_set(world, sw, rng, flaws, task)
     seen = set(comparisons.prompt) | set(demos.prompt)
     validation = []
     while len(validation) < sw["n_validation"]:
@@ -523,7 +554,7 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
             seen.add(prompt)
     eval_rows = []
     for prompt in validation:
-        resp_a, _, resp_b, _ = _world_pair(world, prompt, rng, sw, flaws)
+        resp_a, _, resp_b, _ = _writers_pair(world, prompt, rng, sw, flaws)
         utility_a, utility_b = gold_utility(world, prompt, resp_a), gold_utility(world, prompt, resp_b)
         if utility_a != utility_b:  # a gold tie has no label
             chosen, rejected = (resp_a, resp_b) if utility_a > utility_b else (resp_b, resp_a)
