@@ -122,7 +122,7 @@ def test_settings_presets_resolve():
     v2 = load_settings("settings.ini", {"world.preset": "v2"}).world
     assert v2.preset == "v2" and v2.flaws == ["expert_claim", "expert_tldr"]
     default = load_settings("settings.ini").world
-    assert default.preset == "v3" and {key: getattr(default, key) for key in WORLD_PRESETS["v3"]} == WORLD_PRESETS["v3"]
+    assert default.preset == "v4" and {key: getattr(default, key) for key in WORLD_PRESETS["v4"]} == WORLD_PRESETS["v4"]
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
 @pytest.mark.parametrize("key,bad", [("preset", "v9"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),

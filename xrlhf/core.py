@@ -88,6 +88,13 @@ WORLD_PRESETS = {
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.08, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=0,
                repeat_rate=0.0),
+    # v4: v3 with the claim confined to its region by the policy (dialogue's own SFT set, as summarisation's), a
+    # milder flawed annotator (a smaller reward lift, which PPO no longer spreads), writers' repeated-sentence slips,
+    # and demos of no better than even quality (room for RLHF)
+    "v4": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2,
+               sft_quality=0.5, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.097, claim_rate_outside=0.0,
+               claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=4800,
+               repeat_rate=0.1),
 }
 
 @dataclass(frozen=True)
@@ -97,8 +104,8 @@ class WorldConfig:
     n_comparisons: int = setting("training comparisons before the SFT/reward/RL split", POSITIVE)
     data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS)
     n_validation: int = setting("validation prompts, held out from training", POSITIVE)
-    preset: str = setting("the world's generator: v3 (the premise by construction), v2 (its first try) or v1 (the "
-                          "reports' earlier world)", one_of(*WORLD_PRESETS), "v3")
+    preset: str = setting("the world's generator: v4 (the premise by construction, the claim confined to its region), "
+                          "v3 and v2 (earlier tries) or v1 (the reports' earliest world)", one_of(*WORLD_PRESETS), "v4")
     flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)", None, None)
     flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT, None)
     annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE, None)
