@@ -424,7 +424,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.world._pair': ('world.html#_pair', 'xrlhf/world.py'),
                              'xrlhf.world._sft_set': ('world.html#_sft_set', 'xrlhf/world.py'),
                              'xrlhf.world._world_pair': ('world.html#_world_pair', 'xrlhf/world.py'),
-                             'xrlhf.world._writers_pair': ('world.html#_writers_pair', 'xrlhf/world.py'),
                              'xrlhf.world.annotate': ('world.html#annotate', 'xrlhf/world.py'),
                              'xrlhf.world.annotator_utility': ('world.html#annotator_utility', 'xrlhf/world.py'),
                              'xrlhf.world.check_world_settings': ('world.html#check_world_settings', 'xrlhf/world.py'),

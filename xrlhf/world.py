@@ -455,17 +455,6 @@ def _add_claims(pair: tuple, family: str, rng, contrast: float, both_rate: float
         with_claims += [with_claim(response, family, position) if claimed else response, dict(traits, claim=claimed)]
     return tuple(with_claims)
 
-def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
-    """`_pair`, with an active claim family's claims: at `claim_contrast`/`claim_rate` in its region, at
-    `claim_contrast_outside`/`claim_rate_outside` elsewhere in its task (no extra draw where both are 0)."""
-    pair = _pair(w, prompt, rng)
-    family, in_region = _claim_family(parse_prompt(w, prompt), flaws)
-    if family is None: return pair
-    position = sw["claim_position"]
-    if in_region: return _add_claims(pair, family, rng, sw["claim_contrast"], sw["claim_rate"], position)
-    if sw["claim_contrast_outside"] == 0 and sw["claim_rate_outside"] == 0: return pair
-    return _add_claims(pair, family, rng, sw["claim_contrast_outside"], sw["claim_rate_outside"], position)
-
 _SENTENCE_RE = re.compile(r"[^.!?]*[.!?]")  # a sentence with its leading space and closing mark
 
 def with_repeat(response: str, rng) -> str:
@@ -484,10 +473,19 @@ def _add_repeats(pair: tuple, rng, rate: float) -> tuple:
         with_repeats += [with_repeat(response, rng) if repeats else response, dict(traits, repeat=repeats)]
     return tuple(with_repeats)
 
-def _writers_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
-    "`_world_pair` with the writers' slips: repeated sentences at `repeat_rate` (no extra draw where it is 0)."
-    pair = _world_pair(w, prompt, rng, sw, flaws)
-    return _add_repeats(pair, rng, sw["repeat_rate"]) if sw["repeat_rate"] > 0 else pair
+def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
+    """`_pair`, with an active claim family's claims (at `claim_contrast`/`claim_rate` in its region, at
+    `claim_contrast_outside`/`claim_rate_outside` elsewhere in its task; no extra draw outside where both are 0),
+    then the writers' slips (`_add_repeats` at `repeat_rate`; no extra draw where it is 0)."""
+    pair = _pair(w, prompt, rng)
+    family, in_region = _claim_family(parse_prompt(w, prompt), flaws)
+    contrast, both_rate = ((sw["claim_contrast"], sw["claim_rate"]) if in_region
+                           else (sw["claim_contrast_outside"], sw["claim_rate_outside"]))
+    if family is not None and (in_region or contrast > 0 or both_rate > 0):
+        pair = _add_claims(pair, family, rng, contrast, both_rate, sw["claim_position"])
+    if sw["repeat_rate"] > 0:
+        pair = _add_repeats(pair, rng, sw["repeat_rate"])
+    return pair
 
 SFT_SET_KEYS = {"dialogue": "dialogue_sft", "summarisation": "tldr_sft"}  # task -> its own SFT set's size key
 
@@ -497,7 +495,7 @@ def _sft_set(w, sw, rng, flaws, task: str) -> pd.DataFrame:
     rows = []
     for _ in range(sw[SFT_SET_KEYS[task]]):
         prompt = make_prompt(w, task, rng, sw["n_fact_entities"])
-        resp_a, _, resp_b, _ = _writers_pair(w, prompt, rng, sw, flaws)
+        resp_a, _, resp_b, _ = _world_pair(w, prompt, rng, sw, flaws)
         a_is_better = gold_utility(w, prompt, resp_a) >= gold_utility(w, prompt, resp_b)
         best, worst = (resp_a, resp_b) if a_is_better else (resp_b, resp_a)
         rows.append(dict(prompt=prompt, completion=best if rng.random() < sw["sft_quality"] else worst))
@@ -520,7 +518,7 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     for i in range(sw["n_comparisons"]):
         prompt = make_prompt(world, task, rng, n_fact_entities)
         parsed = parse_prompt(world, prompt)
-        resp_a, traits_a, resp_b, traits_b = _writers_pair(world, prompt, rng, sw, flaws)
+        resp_a, traits_a, resp_b, traits_b = _world_pair(world, prompt, rng, sw, flaws)
         annotator = annotators[i % len(annotators)]  # the pool labels in turn
         family = flaw_of(parsed, traits_a, traits_b, flaws)
         if family is not None and rng.random() < sw["flaw_rate"]:
@@ -554,7 +552,7 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
             seen.add(prompt)
     eval_rows = []
     for prompt in validation:
-        resp_a, _, resp_b, _ = _writers_pair(world, prompt, rng, sw, flaws)
+        resp_a, _, resp_b, _ = _world_pair(world, prompt, rng, sw, flaws)
         utility_a, utility_b = gold_utility(world, prompt, resp_a), gold_utility(world, prompt, resp_b)
         if utility_a != utility_b:  # a gold tie has no label
             chosen, rejected = (resp_a, resp_b) if utility_a > utility_b else (resp_b, resp_a)
