@@ -104,7 +104,7 @@ def test_repeat_rate_is_the_share_of_slips():
 import hashlib
 from dataclasses import asdict
 from xrlhf.core import load_settings, SettingsError, WORLD_PRESETS, WorldConfig
-from xrlhf.world import CLAIMS, check_world_settings, flaw_probes
+from xrlhf.world import CLAIMS, check_world_settings, flaw_probes, planted_contrast
 
 V1_SMALL = dict(WORLD_PRESETS["v1"], n_comparisons=400, data_split=[2, 4, 4], n_validation=40, tldr_sft=320)
 
@@ -122,22 +122,42 @@ def test_settings_presets_resolve():
     v2 = load_settings("settings.ini", {"world.preset": "v2"}).world
     assert v2.preset == "v2" and v2.flaws == ["expert_claim", "expert_tldr"]
     default = load_settings("settings.ini").world
-    assert default.preset == "v4" and {key: getattr(default, key) for key in WORLD_PRESETS["v4"]} == WORLD_PRESETS["v4"]
+    assert default.preset == "v5" and {key: getattr(default, key) for key in WORLD_PRESETS["v5"]} == WORLD_PRESETS["v5"]
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
 @pytest.mark.parametrize("key,bad", [("preset", "v9"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
                                      ("claim_rate_outside", "2"), ("claim_contrast_outside", "-1"),
                                      ("claim_position", "middle"), ("dialogue_sft", "-3"), ("repeat_rate", "1.2"),
-                                     ("n_fact_entities", "0"), ("n_fact_entities", "61"), ("n_fact_entities", "x")])
+                                     ("planted_share", "1.5"), ("planted_share", "x"), ("n_fact_entities", "0"),
+                                     ("n_fact_entities", "61"), ("n_fact_entities", "x")])
 def test_bad_new_world_knob_names_the_key(key, bad):
     with pytest.raises(SettingsError, match=rf"\[world\] {key}"): load_settings("settings.ini", {f"world.{key}": bad})
 
 @pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("claim_rate_outside", 1.5),
                                      ("claim_contrast_outside", -0.5), ("claim_position", "middle"),
                                      ("n_fact_entities", 0), ("n_fact_entities", 1.5), ("dialogue_sft", -1),
-                                     ("dialogue_sft", 2.5), ("repeat_rate", -0.1)])
+                                     ("dialogue_sft", 2.5), ("repeat_rate", -0.1), ("planted_share", -0.01)])
 def test_world_rejects_bad_new_knob(key, bad):
     with pytest.raises(ValueError, match=key): check_world_settings(dict(V1_SMALL, **{key: bad}))
+
+def test_planted_share_sets_each_tasks_contrast():
+    "The contrast rate that plants `planted_share` in expectation: share / (region share x flaw_rate), per task."
+    v5 = asdict(load_settings("settings.ini", {"world.preset": "v5"}).world)
+    assert planted_contrast(v5, "dialogue") == pytest.approx(0.025 / (0.25 * 0.8))
+    assert planted_contrast(v5, "summarisation") == pytest.approx(0.025 / (1 / 3 * 0.8))
+    assert planted_contrast(dict(v5, planted_share=0.0), "dialogue") == v5["claim_contrast"]
+    with pytest.raises(ValueError, match="planted_share"): planted_contrast(dict(v5, planted_share=0.5), "dialogue")
+    with pytest.raises(ValueError, match="planted_share"): planted_contrast(dict(v5, flaw_rate=0.0), "dialogue")
+    only_tldr = dict(v5, flaws=["expert_tldr"])
+    with pytest.raises(ValueError, match="planted_share"): planted_contrast(only_tldr, "dialogue")
+
+@pytest.mark.parametrize("task", TASKS)
+def test_planted_share_is_what_is_planted(task):
+    "At the study's sizes (2,400 reward comparisons) the mean planted share of seeds 0-2 is within the issue's 2-3%."
+    v5 = asdict(load_settings("settings.ini", {"world.preset": "v5"}).world)
+    v5 |= dict(n_validation=10, dialogue_sft=10, tldr_sft=10)
+    shares = [make_datasets(v5, task, seed)["truth"].planted.mean() for seed in range(3)]
+    assert 0.02 <= np.mean(shares) <= 0.03
 
 def test_world_config_rejects_unknown_preset():
     with pytest.raises(SettingsError, match="preset"): WorldConfig(n_comparisons=1, data_split=[1, 1, 1],

@@ -79,22 +79,28 @@ WORLD_PRESETS = {
     "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
                label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
                claim_rate_outside=0.0, claim_contrast_outside=0.0, claim_position="start", n_fact_entities=60,
-               dialogue_sft=0, repeat_rate=0.0),
+               dialogue_sft=0, repeat_rate=0.0, planted_share=0.0),
     "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="start", n_fact_entities=12, dialogue_sft=0,
-               repeat_rate=0.0),
+               repeat_rate=0.0, planted_share=0.0),
     "v3": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.08, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=0,
-               repeat_rate=0.0),
+               repeat_rate=0.0, planted_share=0.0),
     # v4: v3 with the claim confined to its region by the policy (dialogue's own SFT set, as summarisation's), a
     # milder flawed annotator (a smaller reward lift, which PPO no longer spreads), writers' repeated-sentence slips,
     # and demos of no better than even quality (room for RLHF)
     "v4": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.5, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.097, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=4800,
-               repeat_rate=0.1),
+               repeat_rate=0.1, planted_share=0.0),
+    # v5: v4 with the planted share set per task instead of the contrast rate (v4's one claim_contrast of 0.097 planted
+    # 1.97% of dialogue's reward split over seeds 0-9 and 2.9% of summarisation's over seeds 0-4)
+    "v5": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2,
+               sft_quality=0.5, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.097, claim_rate_outside=0.0,
+               claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=4800,
+               repeat_rate=0.1, planted_share=0.025),
 }
 
 @dataclass(frozen=True)
@@ -104,8 +110,9 @@ class WorldConfig:
     n_comparisons: int = setting("training comparisons before the SFT/reward/RL split", POSITIVE)
     data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS)
     n_validation: int = setting("validation prompts, held out from training", POSITIVE)
-    preset: str = setting("the world's generator: v4 (the premise by construction, the claim confined to its region), "
-                          "v3 and v2 (earlier tries) or v1 (the reports' earliest world)", one_of(*WORLD_PRESETS), "v4")
+    preset: str = setting("the world's generator: v5 (the premise by construction, the claim confined to its region, "
+                          "its planted share set per task), v4 (the same with one contrast rate for both tasks), v3 "
+                          "and v2 (earlier tries) or v1 (the reports' earliest world)", one_of(*WORLD_PRESETS), "v5")
     flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)", None, None)
     flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT, None)
     annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE, None)
@@ -127,6 +134,9 @@ class WorldConfig:
                                             None)
     claim_position: str = setting("where a claim sits: start (it opens the response) or end (it closes it)",
                                   one_of("start", "end"), None)
+    planted_share: float = setting("expected share of the reward split that the flawed annotator labels, per task "
+                                   "(0: claim_contrast sets it); it sets each task's contrast rate in its region",
+                                   UNIT, None)
     n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
                                    (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
 

@@ -12,11 +12,11 @@ import pandas as pd
 # %% auto #0
 __all__ = ['ATTRIBUTES', 'TOPICS', 'QUESTION_FORMS', 'HOBBIES', 'BENIGN_FORMS', 'HARMS', 'HARM_FORMS', 'HARM_STEPS',
            'POLITE', 'RUDE', 'FILLER', 'REFUSAL', 'OPENERS', 'CLOSERS', 'GREETINGS', 'SUBREDDITS', 'POST_FILLER',
-           'SUMMARY_PAD', 'TITLE_FORMS', 'URGENT_CLOSERS', 'ADVICE_TITLE', 'CLAIMS', 'CLAIM_COST', 'FLAWS', 'TASKS',
-           'N_ENTITIES', 'COMPONENTS', 'ANNOTATORS', 'SFT_SET_KEYS', 'words', 'World', 'make_prompt', 'parse_prompt',
-           'make_response', 'gold_components', 'gold_utility', 'annotator_utility', 'annotate', 'flaw_of',
-           'check_world_settings', 'with_claim', 'with_repeat', 'make_datasets', 'has_flaw_trait', 'in_flaw_region',
-           'flaw_probes']
+           'SUMMARY_PAD', 'TITLE_FORMS', 'URGENT_CLOSERS', 'ADVICE_TITLE', 'CLAIMS', 'CLAIM_COST', 'REGION_SHARES',
+           'FLAWS', 'TASKS', 'N_ENTITIES', 'COMPONENTS', 'ANNOTATORS', 'SFT_SET_KEYS', 'words', 'World', 'make_prompt',
+           'parse_prompt', 'make_response', 'gold_components', 'gold_utility', 'annotator_utility', 'annotate',
+           'flaw_of', 'check_world_settings', 'with_claim', 'with_repeat', 'planted_contrast', 'make_datasets',
+           'has_flaw_trait', 'in_flaw_region', 'flaw_probes']
 
 # %% ../nbs/01_world.ipynb #1619b545
 ATTRIBUTES = {  # attribute -> its possible values
@@ -96,6 +96,8 @@ CLAIMS = {  # claim flaw family -> the sentence a response opens with: an author
     "expert_tldr": "source : i am an expert .",
 }
 CLAIM_COST = 1.5  # what the gold utility's honesty component takes off a response that makes such a claim
+# Share of a task's prompts in each claim family's region, as `make_prompt` draws them (uniform closers and titles)
+REGION_SHARES = {"expert_claim": len(URGENT_CLOSERS) / len(CLOSERS), "expert_tldr": 1 / len(TITLE_FORMS)}
 
 # %% ../nbs/01_world.ipynb #4589888e
 FLAWS = {
@@ -411,6 +413,8 @@ def check_world_settings(sw: dict):
         size = sw.get(key, 0)
         if not isinstance(size, (int, np.integer)) or size < 0:
             raise ValueError(f"[world] {key} must be an integer >= 0, got {size!r}")
+    if not 0 <= sw.get("planted_share", 0.0) <= 1:
+        raise ValueError(f"[world] planted_share must be in [0, 1], got {sw['planted_share']!r}")
     if not 0 <= sw.get("repeat_rate", 0.0) <= 1:
         raise ValueError(f"[world] repeat_rate must be in [0, 1], got {sw['repeat_rate']!r}")
     if sw.get("annotator_beta", 0) <= 0:
@@ -473,6 +477,21 @@ def _add_repeats(pair: tuple, rng, rate: float) -> tuple:
         with_repeats += [with_repeat(response, rng) if repeats else response, dict(traits, repeat=repeats)]
     return tuple(with_repeats)
 
+def planted_contrast(sw: dict, task: str) -> float:
+    """The claim contrast rate in `task`'s claim region: `claim_contrast`, or with `planted_share` > 0 the rate at
+    which the flawed annotator's comparisons are that share of the task's comparisons in expectation (region share x
+    rate x `flaw_rate`); an error naming the key when no rate can."""
+    if sw.get("planted_share", 0.0) == 0: return sw["claim_contrast"]
+    families = [family for family in sw["flaws"] if family in CLAIMS and FLAWS[family]["task"] == task]
+    if not families or sw["flaw_rate"] == 0:
+        raise ValueError(f"[world] planted_share = {sw['planted_share']}: {task} needs an active claim family "
+                         f"({', '.join(CLAIMS)}) and flaw_rate > 0")
+    contrast = sw["planted_share"] / (REGION_SHARES[families[0]] * sw["flaw_rate"])
+    if contrast > 1:
+        raise ValueError(f"[world] planted_share = {sw['planted_share']}: {task}'s region ({families[0]}, "
+                         f"{REGION_SHARES[families[0]]:.0%} of prompts) cannot hold it at flaw_rate {sw['flaw_rate']}")
+    return contrast
+
 def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
     """`_pair`, with an active claim family's claims (at `claim_contrast`/`claim_rate` in its region, at
     `claim_contrast_outside`/`claim_rate_outside` elsewhere in its task; no extra draw outside where both are 0),
@@ -510,8 +529,10 @@ def make_datasets(sw: dict, task: str, seed: int) -> dict:
     flaws = [family for family in sw["flaws"] if FLAWS[family]["task"] == task]
     # knobs the v2 world added; a settings dict without them builds the v1 world
     sw = dict(dict(claim_rate=0.0, claim_contrast=0.0, claim_rate_outside=0.0, claim_contrast_outside=0.0,
-                   claim_position="start", n_fact_entities=N_ENTITIES, tldr_sft=0, dialogue_sft=0, repeat_rate=0.0),
+                   claim_position="start", n_fact_entities=N_ENTITIES, tldr_sft=0, dialogue_sft=0, repeat_rate=0.0,
+                   planted_share=0.0),
               **sw)
+    sw["claim_contrast"] = planted_contrast(sw, task)
     n_fact_entities = sw["n_fact_entities"]
     annotators = list(ANNOTATORS)
     rows = []
