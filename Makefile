@@ -58,7 +58,7 @@ nbtest: install
 	XRLHF_QUIET=1 $(BIN)/xrlhf docs --out _site
 
 pytest: install
-	XRLHF_QUIET=1 $(BIN)/pytest -q tests
+	XRLHF_QUIET=1 $(BIN)/pytest tests
 
 bench: install
 	$(BIN)/xrlhf bench
