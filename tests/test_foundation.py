@@ -17,6 +17,7 @@ def test_settings_load():
     ("rl", "steps", "many", "[rl] steps"),
     ("study", "algorithms", "dpo", "[study] algorithms"),
     ("explain", "reading", "magic", "[explain] reading"),
+    ("explain", "explainer", "magic", "[explain] explainer"),
 ])
 def test_malformed_settings_name_the_key_and_write_nothing(tmp_path, sec, key, val, msg):
     bad = edit_settings(ROOT/"settings.ini", tmp_path/"settings.ini", **{sec: {key: val}})

@@ -4,7 +4,7 @@ import copy
 import numpy as np, pandas as pd, pytest, torch
 import torch.nn.functional as F
 from xrlhf.core import set_seed
-from xrlhf.influence import influence_scores, pack_comparisons, packed_rewards
+from xrlhf.influence import influence_scores, pack_comparisons, packed_rewards, tracin_scores
 from xrlhf.models import build_tokenizer, build_reward_model
 from xrlhf.unlearn import bt_margin
 from xrlhf.world import World, flaw_probes
@@ -70,6 +70,39 @@ def test_positive_score_means_upweighting_raises_the_margin(tiny):
                               - margin(model, tokenizer, row_of(queries, query)))
             assert np.sign(moved) == np.sign(scores[query, train_index])
             assert moved / lr == pytest.approx(scores[query, train_index], rel=0.05)
+
+def test_tracin_is_the_embedding_gradient_dot_product_and_a_step_moves_the_margin_by_it(tiny):
+    """TracIn on the token embeddings: the scores equal the dot products of the margins' gradients for the embedding
+    matrix (batched, padded, sides mixed), and one small step on a training comparison's margin along the embedding
+    matrix moves the query margin by lr times its score, sign included. Batch sizes do not change the scores."""
+    model, tokenizer, train, queries = tiny
+    scores = tracin_scores(model, tokenizer, train, queries, batch_size=4)
+    embedding = model.get_input_embeddings().weight
+    by_hand = np.array([[float(torch.autograd.grad(margin(model, tokenizer, query), embedding)[0].flatten()
+                               @ torch.autograd.grad(margin(model, tokenizer, row), embedding)[0].flatten())
+                         for row in train.itertuples()] for query in queries.itertuples()])
+    np.testing.assert_allclose(scores, by_hand, rtol=1e-4, atol=1e-5 * np.abs(by_hand).max())
+    np.testing.assert_allclose(tracin_scores(model, tokenizer, train, queries, batch_size=1), scores, rtol=1e-5,
+                               atol=1e-6 * np.abs(scores).max())
+    lr = 1e-3
+    for query in (0, 1):
+        for train_index in (int(np.argmax(scores[query])), int(np.argmin(scores[query]))):
+            stepped = copy.deepcopy(model)
+            weight = stepped.get_input_embeddings().weight
+            (step,) = torch.autograd.grad(margin(stepped, tokenizer, row_of(train, train_index)), weight)
+            with torch.no_grad():
+                weight += lr * step
+                moved = float(margin(stepped, tokenizer, row_of(queries, query))
+                              - margin(model, tokenizer, row_of(queries, query)))
+            assert np.sign(moved) == np.sign(scores[query, train_index])
+            assert moved / lr == pytest.approx(scores[query, train_index], rel=0.05)
+
+def test_tracin_refuses_bad_input(tiny):
+    model, tokenizer, train, queries = tiny
+    with pytest.raises(ValueError, match="tracin: training comparisons: missing column 'chosen'"):
+        tracin_scores(model, tokenizer, train.rename(columns=dict(chosen="good")), queries)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+        tracin_scores(model, tokenizer, train, queries, batch_size=0)
 
 def test_ekfac_shape_and_determinism(tiny):
     model, tokenizer, train, queries = tiny

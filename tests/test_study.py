@@ -28,9 +28,11 @@ def test_metrics_contract(quick_study):
     for f, pr in r["probes"].items():
         assert pr["base_rate"] == pytest.approx((truth.planted & truth.family.eq(f)).mean()) and 0 <= pr["rm_prefers_flawed"] <= 1
         from xrlhf.explain import EXPLAINERS
-        E = pr["explainers"]; assert set(E) == set(EXPLAINERS) and pr["n_queries"] == 30
-        # the rankers take the sizes of the default explainer's sets ([explain] reading)
+        E = pr["explainers"]; assert set(E) == {*EXPLAINERS, "tracin", "influence"} and pr["n_queries"] == 30  # influence: seed 0
+        # the rankers take the sizes of the Algorithm 1 reading's sets ([explain] reading); the gradient explainers
+        # the explained set's ([explain] forget_share of the split)
         assert E["knn"]["mean_size"] == E["random"]["mean_size"] == E["gradient"]["mean_size"] == E["weighted"]["mean_size"] > 0
+        assert E["tracin"]["mean_size"] == E["influence"]["mean_size"] == r["unlearn"]["n_forget"] > 0
         assert all(0 <= e["precision_per_query"] <= 1 for e in E.values())
     # the premise (issue 18) and the strata of the unsatisfactory prompts
     assert set(r["premise"]) >= {"families", "unsat_caused_share", "background_unsat_rate", "checks"}
@@ -167,6 +169,22 @@ def test_only_the_fix_half_is_explained_and_fine_tuned(quick_study):
     assert unsat["n_unsat"] == int((responses.unsatisfactory & fix).sum())
     assert unsat["test_n_unsat"] == int((responses.unsatisfactory & ~fix).sum())
     assert json.loads((run/"explain"/"metrics.json").read_text())["n_queries"] == unsat["n_unsat"]
+
+def test_the_explained_set_is_the_explainers(quick_study):
+    "`[explain] explainer = tracin`: the explained set is the top of its votes; it is ranked on the queries and probes."
+    import pandas as pd
+    from xrlhf.explain import explained_set
+    run = quick_study["root"]/"dialogue"/"seed0"/"remax"/"explain"
+    metrics = json.loads((run/"metrics.json").read_text())
+    assert metrics["explainer"] == metrics["attribution_ranking"]["default"] == "tracin" and metrics["reading"] == "weighted"
+    sets = pd.read_json(run/"selected_tracin.json", orient="records")
+    n_split = len(pd.read_parquet(quick_study["root"]/"dialogue"/"seed0"/"data"/"train"/"reward.parquet"))
+    explained = json.loads((run/"explained.json").read_text())
+    assert explained == explained_set(sets, n_split, len(explained)) and len(explained) == metrics["n_unlearned"]
+    assert (sets["size"] == len(explained)).all() and len(sets) == metrics["n_queries"]
+    tracin = metrics["attribution_ranking"]["tracin"]
+    assert 0 <= tracin["auc"] <= 1 and set(tracin["probes"]) >= {"auc", "precision_at_1pct"}
+    assert metrics["seconds"]["tracin"] > 0
 
 def test_replicates_average_the_fine_tunes(quick_study, tmp_path):
     "`[finetune] replicates = 2`: two fine-tune seeds, two models, win rates averaged with their spread."

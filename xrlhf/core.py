@@ -216,9 +216,9 @@ class RLConfig:
 @dataclass(frozen=True)
 class ExplainConfig:
     "[explain]: Algorithm 1 and the baseline explainers (step 5)."
-    reading: str = setting("the explainer whose sets are unlearned (xrlhf.explain.EXPLAINERS' readings): xrlhf (the "
-                           "paper's prefix reading of phi(x, y)), comparison (prefix of dq), face or weighted (of dq)",
-                           one_of("xrlhf", "comparison", "face", "weighted"))
+    reading: str = setting("Algorithm 1's reading reported as the paper's method, whose set sizes the feature rankers "
+                           "take: xrlhf (the paper's prefix reading of phi(x, y)), comparison (prefix of dq), face or "
+                           "weighted (of dq)", one_of("xrlhf", "comparison", "face", "weighted"))
     tol: float = setting("the solver's tolerance", POSITIVE)
     workers: int = setting("processes the queries are spread over", POSITIVE, 1, in_key=False)
     probes: int = setting("probes per planted flaw family (0: none)", NON_NEGATIVE, 0)
@@ -230,6 +230,9 @@ class ExplainConfig:
     forget_share: float = setting("the explained set's share of the reward split: its comparisons with the most "
                                   "explanation weight (the paper unlearns 2-3%; 1: every explaining comparison)",
                                   UNIT, 0.03)
+    explainer: str = setting("the explainer whose sets are unlearned: an Algorithm 1 reading (as `reading`), or a "
+                             "whole-model gradient explainer: tracin (gradient dot products) or influence (EK-FAC)",
+                             one_of("xrlhf", "comparison", "face", "weighted", "tracin", "influence"), "tracin")
 
 @dataclass(frozen=True)
 class UnlearnConfig:

@@ -14,9 +14,9 @@ __all__ = ['READINGS', 'QUERY_KINDS', 'EXPLAINERS', 'RANKERS', 'SOLVERS', 'METHO
            'ExplainError', 'check_features', 'check_query', 'prepare', 'min_norm_point', 'project', 'hull_distance',
            'nearest_first', 'explain_one', 'explain_reference', 'comparison_queries', 'bt_loss', 'fit_head',
            'representer_weights', 'projections', 'ranking_scores', 'explain', 'explain_all', 'attribution',
-           'explanation_votes', 'explained_set', 'auc', 'ranking_metrics', 'probe_attribution', 'pool_probes',
-           'attribution_ranking', 'refit_without', 'head_after_removal', 'removal_margins', 'with_head', 'select_l2',
-           'plot_explanation']
+           'explanation_votes', 'explained_set', 'auc', 'ranking_metrics', 'probe_summary', 'probe_attribution',
+           'pool_probes', 'attribution_ranking', 'refit_without', 'head_after_removal', 'removal_margins', 'with_head',
+           'select_l2', 'plot_explanation']
 
 # %% ../nbs/07_explain.ipynb #8f0d685a
 class ExplainError(ValueError):
@@ -478,6 +478,15 @@ def ranking_metrics(scores, planted, selected, grid=None) -> dict:
 # %% ../nbs/07_explain.ipynb #0e952c3d
 PROBE_KEYS = ("auc", "precision_at_k", "k", "precision_at_1pct", "k_1pct")  # what the probes report per explainer
 
+def probe_summary(scores, planted, table: pd.DataFrame) -> dict:
+    """One explainer on probe queries: `PROBE_KEYS` of the ranking by `scores` (m, N), the mean size and planted
+    share of its sets (`table`, one row per query), the union's precision and recall against `planted` (N,)."""
+    ranking = ranking_metrics(scores, planted, table.selected)
+    union = attribution(table, planted, len(planted))
+    return dict(**{key: ranking[key] for key in PROBE_KEYS}, mean_size=ranking["k"],
+                precision_per_query=ranking["precision_at_k"], precision=union["precision"],
+                recall=union["recall"], n_selected=union["n_selected"], n_failed=union["n_failed"])
+
 def probe_attribution(D, queries: dict, planted, theta, tol=1e-6, seed=0, default="weighted", l2=None) -> dict:
     """Score the explainers on probe queries (`queries`: kind -> (m, d), see `QUERY_KINDS`) against `planted` (N,):
     per explainer its ranking metrics, the mean set size and planted share per query, the union's precision and
@@ -489,11 +498,7 @@ def probe_attribution(D, queries: dict, planted, theta, tol=1e-6, seed=0, defaul
     scores = {}
     for name, table in selections.items():
         kind, method = EXPLAINERS[name]
-        ranking = ranking_metrics(ranking_scores(D, queries[kind], method, theta, l2, seed), planted, table.selected)
-        union = attribution(table, planted, len(D))
-        scores[name] = dict(**{key: ranking[key] for key in PROBE_KEYS}, mean_size=ranking["k"],
-                            precision_per_query=ranking["precision_at_k"], precision=union["precision"],
-                            recall=union["recall"], n_selected=union["n_selected"], n_failed=union["n_failed"])
+        scores[name] = probe_summary(ranking_scores(D, queries[kind], method, theta, l2, seed), planted, table)
     n_queries = len(np.atleast_2d(next(iter(queries.values()))))
     return dict(n_queries=n_queries, n_planted=int(planted.sum()), base_rate=float(planted.mean()), sizes_of=default,
                 explainers=scores)

@@ -15,7 +15,7 @@ from kronfluence.analyzer import Analyzer, prepare_model
 from kronfluence.arguments import FactorArguments, ScoreArguments
 from kronfluence.task import Task
 from kronfluence.utils.dataset import DataLoaderKwargs
-from .core import load_settings, repo_root, set_seed
+from .core import load_settings, progress, repo_root, set_seed
 from .explain import _result_row, explain
 from .models import build_reward_model, build_tokenizer, check_tokenizer, merge_lora
 from .reward import encode_responses, features, train_reward
@@ -23,8 +23,9 @@ from .sft import check_columns
 from .world import World, flaw_probes, make_datasets
 
 # %% auto #0
-__all__ = ['COMPARISON_COLUMNS', 'STRATEGIES', 'pack_comparisons', 'packed_rewards', 'BradleyTerryTask',
-           'ComparisonRows', 'collate_comparisons', 'influence_scores', 'influence_selection', 'bench_influence',
+__all__ = ['COMPARISON_COLUMNS', 'STRATEGIES', 'GRADIENT_EXPLAINERS', 'pack_comparisons', 'packed_rewards',
+           'BradleyTerryTask', 'ComparisonRows', 'collate_comparisons', 'influence_scores',
+           'margin_embedding_gradients', 'tracin_scores', 'influence_selection', 'bench_influence',
            'influence_bench_instance']
 
 # %% ../nbs/07a_influence.ipynb #f4cb6c11
@@ -149,6 +150,59 @@ def influence_scores(reward_model, tokenizer, train: pd.DataFrame, queries: pd.D
         gc.unfreeze()
     scores = -kronfluence_scores.double().cpu().numpy()  # up-weighting moves theta by -H^-1 grad L
     return (scores, seconds) if return_seconds else scores
+
+# %% ../nbs/07a_influence.ipynb #e783e91f
+GRADIENT_EXPLAINERS = ("tracin", "influence")  # the study's whole-model explainers (xrlhf.study.gradient_explanations)
+
+def margin_embedding_gradients(reward_model, tokenizer, table: pd.DataFrame, rows: torch.Tensor,
+                               max_length=192) -> torch.Tensor:
+    """Each comparison's gradient of its margin r(x, chosen) - r(x, rejected) with respect to the rows `rows` (sorted
+    token ids) of the token-embedding matrix, flattened: (len(table), len(rows) * d)."""
+    n = len(table)
+    enc = encode_responses(tokenizer, [*table.prompt, *table.prompt], [*table.chosen, *table.rejected], max_length)
+    embedded = []
+    hook = reward_model.get_input_embeddings().register_forward_hook(lambda module, args, out: embedded.append(out))
+    try:
+        with torch.enable_grad():
+            rewards = reward_model(input_ids=enc.input_ids.to(reward_model.device),
+                                   attention_mask=enc.attention_mask.to(reward_model.device)).logits[:, 0].float()
+            (token_gradients,) = torch.autograd.grad((rewards[:n] - rewards[n:]).sum(), embedded[0])
+    finally:
+        hook.remove()
+    token_gradients = token_gradients.float().cpu() * enc.attention_mask[..., None]
+    row = torch.searchsorted(rows, enc.input_ids)
+    comparison = (torch.arange(2 * n) % n)[:, None].expand_as(row)  # a comparison's chosen and rejected rows
+    gradients = torch.zeros(n, len(rows), token_gradients.shape[-1])
+    gradients.index_put_((comparison, row), token_gradients, accumulate=True)
+    return gradients.reshape(n, -1)
+
+def tracin_scores(reward_model, tokenizer, train: pd.DataFrame, queries: pd.DataFrame, max_length=192,
+                  batch_size=64) -> np.ndarray:
+    """TracIn on the token embeddings (Yeh et al. 2022) at the final checkpoint: for each query and training
+    comparison, the dot product of their margins' gradients with respect to the token-embedding matrix, an array
+    (n_queries, n_train); positive: a gradient step on the comparison raises the query's margin."""
+    check_columns(train, COMPARISON_COLUMNS, "tracin: training comparisons")
+    check_columns(queries, COMPARISON_COLUMNS, "tracin: queries")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    check_tokenizer(reward_model, tokenizer)
+    both = pd.concat([train, queries], ignore_index=True)
+    texts = [*(both.prompt + both.chosen), *(both.prompt + both.rejected)]
+    token_ids = [i for text in texts for i in tokenizer(text, add_special_tokens=False).input_ids]
+    rows = torch.unique(torch.tensor(token_ids + [tokenizer.eos_token_id, tokenizer.pad_token_id]))
+    was_training = reward_model.training
+    reward_model.eval()  # no dropout: the gradients of the model as it scores
+    try:
+        gradients = partial(margin_embedding_gradients, reward_model, tokenizer, rows=rows, max_length=max_length)
+        query_gradients = torch.cat([gradients(queries.iloc[i:i + batch_size])
+                                     for i in range(0, len(queries), batch_size)])
+        scores = np.zeros((len(queries), len(train)))
+        for start in progress(range(0, len(train), batch_size), desc="tracin", leave=False):
+            chunk = gradients(train.iloc[start:start + batch_size])
+            scores[:, start:start + len(chunk)] = (query_gradients @ chunk.T).double().numpy()
+    finally:
+        reward_model.train(was_training)
+    return scores
 
 # %% ../nbs/07a_influence.ipynb #3ddb5671
 def influence_selection(scores, sizes) -> pd.DataFrame:

@@ -188,7 +188,7 @@ def attribution_table(metrics: dict) -> str:
                          no_truth or scores.get("n_planted", "n/a")])
     return table(["run", "explainer", "precision", "recall", "selected", "planted"], rows)
 
-PROBED = ("xrlhf", "face", "knn", "random", "gradient")
+PROBED = ("xrlhf", "face", "knn", "random", "gradient", "tracin")
 
 def probe_table(metrics: dict) -> str:
     "One row per (task, seed, flaw): the probes depend on the reward model only, so every algorithm's run agrees."

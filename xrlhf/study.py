@@ -23,8 +23,10 @@ from .rl import train_rl
 from .evaluate import (win_rate, win_rates, respond, gold_judge, reward_model_judge, unsatisfactory, split_halves,
                             prompt_subsets, mean_over_replicates)
 from .explain import (EXPLAINERS, attribution, attribution_ranking, comparison_queries, explain_all,
-                           probe_attribution, ranking_metrics, head_after_removal, with_head, explained_set)
-from .influence import influence_scores, influence_selection
+                           probe_attribution, probe_summary, pool_probes, ranking_metrics, head_after_removal,
+                           with_head, explained_set)
+from .influence import (COMPARISON_COLUMNS, GRADIENT_EXPLAINERS, influence_scores, influence_selection,
+                             tracin_scores)
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
 from .unlearn import unlearn as unlearn_reward_model, unlearn_report, model_scores
 from .finetune import finetune as finetune_policy
@@ -36,11 +38,12 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'IDENTITY', 'RUNTIME', 'STAGES', 'load_data', 'load_truth', 'load_tokenizer_of', 'load_responses',
            'has_truth', 'make_judge', 'pairwise_judge', 'pref_rates', 'rl_kwargs', 'reward_fn', 'data_source',
            'tokenizer_texts', 'no_truth', 'run_data', 'real_data', 'run_sft', 'new_reward_model', 'run_reward',
-           'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'run_probes',
-           'influence_explanations', 'run_explain', 'escape_cell', 'explanation_cards', 'show_cards',
-           'unlearned_reward_model', 'random_forget_set', 'reward_drop', 'run_unlearn', 'replicate_seed',
-           'replicate_dirs', 'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'trait_table',
-           'run_evaluate', 'replicate_mean', 'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
+           'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'probe_tables', 'run_probes',
+           'explained_size', 'gradient_explainer_names', 'gradient_explanations', 'run_explain', 'escape_cell',
+           'explanation_cards', 'show_cards', 'unlearned_reward_model', 'random_forget_set', 'reward_drop',
+           'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy', 'run_finetune', 'policy_winrates',
+           'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean', 'run_ablations', 'Stage',
+           'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -327,20 +330,23 @@ def run_unsatisfactory(out: Path, data_dir: Path, sft_dir: Path, rlhf_dir: Path,
     return metrics
 
 # %% ../nbs/10_study.ipynb #643aadc3
-def run_probes(reward_model, tokenizer, dphi, theta, truth, task: str, seed: int, explain: ExplainConfig,
-               flaws: list[str], max_length: int, claim_position: str = "start") -> dict:
-    "Explainers scored on `[explain] probes` fresh flawed-vs-clean comparisons per planted family of the task."
-    probes_per_family = explain.probes
+def probe_tables(truth, task: str, seed: int, flaws: list[str], n: int, claim_position: str = "start") -> dict:
+    "`n` fresh flawed-vs-clean comparisons (`flaw_probes`) per planted flaw family of the task that the split holds."
     world = World(seed)
+    return {flaw: flaw_probes(world, flaw, n, seed, claim_position=claim_position) for flaw in flaws
+            if n and FLAWS[flaw]["task"] == task and (truth.planted & truth.family.eq(flaw)).any()}
+
+def run_probes(reward_model, tokenizer, dphi, theta, truth, probes: dict, seed: int, explain: ExplainConfig,
+               max_length: int, gradient_scores: dict | None = None) -> dict:
+    """The explainers scored on the probes (`probe_tables`' output) against their family's planted comparisons:
+    Algorithm 1's readings and the feature rankers, and the whole-model explainers whose probe scores
+    `gradient_scores` gives ({explainer: {flaw: (n_probes, N)}}), their sets the explained set's size."""
     scores = {}
-    for flaw in flaws if probes_per_family else []:
+    for flaw, table in probes.items():
         is_planted = (truth.planted & truth.family.eq(flaw)).to_numpy()
-        if FLAWS[flaw]["task"] != task or not is_planted.any():
-            continue
-        probes = flaw_probes(world, flaw, probes_per_family, seed, claim_position=claim_position)
-        phi_flawed, reward_flawed = features(reward_model, tokenizer, probes.prompt, probes.flawed,
+        phi_flawed, reward_flawed = features(reward_model, tokenizer, table.prompt, table.flawed,
                                              max_length=max_length, return_rewards=True, desc=f"phi(probe {flaw})")
-        phi_clean, reward_clean = features(reward_model, tokenizer, probes.prompt, probes.clean,
+        phi_clean, reward_clean = features(reward_model, tokenizer, table.prompt, table.clean,
                                            max_length=max_length, return_rewards=True,
                                            desc=f"phi(probe {flaw}, clean)")
         queries = dict(response=phi_flawed.astype(np.float64),
@@ -349,21 +355,50 @@ def run_probes(reward_model, tokenizer, dphi, theta, truth, task: str, seed: int
         scores[flaw] = dict(rm_prefers_flawed=float((reward_flawed > reward_clean).mean()),
                             **probe_attribution(dphi, queries, is_planted, theta, explain.tol, seed, explain.reading,
                                                 explain.l2))
+        size = explained_size(explain.forget_share, len(dphi))
+        for name, by_flaw in (gradient_scores or {}).items():
+            sets = influence_selection(by_flaw[flaw], [size] * len(table))
+            scores[flaw]["explainers"][name] = probe_summary(by_flaw[flaw], is_planted, sets)
     return scores
 
-def influence_explanations(reward_model, tokenizer, comparisons: pd.DataFrame, unsat: pd.DataFrame, sizes: list,
-                           max_length: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """The influence explainer on the comparison queries (the RLHF response chosen over the SFT one): its sets of
-    `sizes`, and its scores (queries x comparisons)."""
-    queries = pd.DataFrame(dict(prompt=unsat.prompt, chosen=unsat.response_rlhf, rejected=unsat.response_sft))
-    scores = influence_scores(reward_model, tokenizer, comparisons, queries, max_length=max_length, seed=seed)
-    return influence_selection(scores, sizes), scores
+def explained_size(share: float, n: int) -> int:
+    "The explained set's size: `share` of a split of `n`, rounded up (at least one of a small split's)."
+    return math.ceil(round(share * n, 9))  # round first: 0.07 * 100 is 7.000...01
+
+def gradient_explainer_names(explain: ExplainConfig, seed: int) -> list[str]:
+    "The whole-model explainers a run computes: tracin always; EK-FAC influence on `influence_seeds` or as the default."
+    use_influence = seed in explain.influence_seeds or explain.explainer == "influence"
+    return ["tracin", *(["influence"] if use_influence else [])]
+
+def gradient_explanations(reward_model, tokenizer, comparisons: pd.DataFrame, unsat: pd.DataFrame, probes: dict,
+                          names: list[str], size: int, max_length: int, seed: int) -> tuple[dict, dict]:
+    """The whole-model explainers `names` (`GRADIENT_EXPLAINERS`) on the comparison queries (the RLHF response chosen
+    over the SFT one) and on the probes (flawed over clean), one scoring pass each: ({name: (the queries' sets of
+    `size`, their scores (queries x comparisons), {flaw: probe scores})}, {name: seconds})."""
+    asked = [pd.DataFrame(dict(prompt=unsat.prompt, chosen=unsat.response_rlhf, rejected=unsat.response_sft)),
+             *[table.rename(columns=dict(flawed="chosen", clean="rejected")) for table in probes.values()]]
+    queries = pd.concat(asked, ignore_index=True)[COMPARISON_COLUMNS]
+    unknown = sorted(set(names) - set(GRADIENT_EXPLAINERS))
+    if unknown: raise ValueError(f"unknown gradient explainer {unknown[0]!r} (known: {', '.join(GRADIENT_EXPLAINERS)})")
+    explained, seconds = {}, {}
+    for name in names if len(queries) else []:
+        started = time.time()
+        if name == "tracin":
+            scores = tracin_scores(reward_model, tokenizer, comparisons, queries, max_length=max_length)
+        else:
+            scores = influence_scores(reward_model, tokenizer, comparisons, queries, max_length=max_length, seed=seed)
+        query_scores, *probe_scores = np.split(scores, np.cumsum([len(table) for table in asked])[:-1])
+        explained[name] = (influence_selection(query_scores, [size] * len(unsat)), query_scores,
+                           dict(zip(probes, probe_scores)))
+        seconds[name] = round(time.time() - started, 3)
+    return explained, seconds
 
 def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir: Path, task: str, seed: int,
                 explain: ExplainConfig, model: ModelConfig, world: WorldConfig) -> dict:
     """Step 5: explain every unsatisfactory response of the fix half by Algorithm 1's readings (response and
-    comparison queries) and the baselines; score the sets against the planted comparisons, as sets and as rankings
-    (on the planted-caused queries and on the probes); the run's premise."""
+    comparison queries), the feature rankers and the whole-model gradient explainers; score the sets against the
+    planted comparisons, as sets and as rankings (on the planted-caused queries and on the probes); the run's
+    premise; the explained set, `[explain] explainer`'s."""
     tokenizer = load_tokenizer_of(data_dir)
     max_length = model.max_length
     fix_half = load_responses(unsatisfactory_dir)
@@ -374,53 +409,56 @@ def run_explain(out: Path, data_dir: Path, reward_dir: Path, unsatisfactory_dir:
     truth = load_truth(data_dir)
     planted = truth.planted.to_numpy()
     ground_truth = has_truth(data_dir)
-    default = explain.reading  # the explainer whose sets are unlearned downstream
-    selected, seconds, queries, influence = {}, {}, {}, None
+    default = explain.explainer  # whose sets are unlearned downstream
+    size = explained_size(explain.forget_share, len(dphi))
+    probes = probe_tables(truth, task, seed, world.flaws, explain.probes, world.claim_position) if ground_truth else {}
+    selected, seconds, queries = {}, {}, {}
     if len(unsat):
         phi_rlhf = features(reward_model, tokenizer, unsat.prompt, unsat.response_rlhf, max_length=max_length,
                             desc="phi(query)").astype(np.float64)
         phi_sft = features(reward_model, tokenizer, unsat.prompt, unsat.response_sft, max_length=max_length,
                            desc="phi(sft)").astype(np.float64)
         queries = dict(response=phi_rlhf, comparison=comparison_queries(phi_rlhf, phi_sft))
-        selected, seconds = explain_all(dphi, queries, default, theta, explain.l2, explain.tol, seed, explain.workers)
-        if seed in explain.influence_seeds:
-            started = time.time()
-            selected["influence"], influence = influence_explanations(
-                reward_model, tokenizer, load_data(data_dir)["reward"], unsat, selected[default]["size"].tolist(),
-                max_length, seed)
-            seconds["influence"] = round(time.time() - started, 3)
+        selected, seconds = explain_all(dphi, queries, explain.reading, theta, explain.l2, explain.tol, seed,
+                                        explain.workers)
+    gradient, gradient_seconds = gradient_explanations(reward_model, tokenizer, load_data(data_dir)["reward"], unsat,
+                                                       probes, gradient_explainer_names(explain, seed), size,
+                                                       max_length, seed)
+    seconds |= gradient_seconds
+    if len(unsat):
+        selected |= {name: sets for name, (sets, _, _) in gradient.items()}
     empty = pd.DataFrame(dict(selected=[], status=[]))
-    scores = {name: attribution(selected.get(name, empty), planted, len(dphi))
-              for name in [*EXPLAINERS, *(["influence"] if influence is not None else [])]}
-    probes, premise, ranking = {}, None, None
+    scores = {name: attribution(selected.get(name, empty), planted, len(dphi)) for name in [*EXPLAINERS, *gradient]}
+    probe_scores, premise, ranking = {}, None, None
     if ground_truth:
-        probes = run_probes(reward_model, tokenizer, dphi, theta, truth, task, seed, explain, world.flaws, max_length,
-                            world.claim_position)
+        probe_scores = run_probes(reward_model, tokenizer, dphi, theta, truth, probes, seed, explain, max_length,
+                                  {name: by_flaw for name, (_, _, by_flaw) in gradient.items()})
         # whether this run shows the paper's premise: the planted flaw learned, exploited, causing the unsat set
-        premise = premise_metrics(World(seed), world.flaws, task, fix_half, probes, truth)
+        premise = premise_metrics(World(seed), world.flaws, task, fix_half, probe_scores, truth)
         premise["checks"] = premise_checks(premise, float(fix_half.unsatisfactory.mean()))
     if ground_truth and len(unsat):
         # ranked on the planted-caused queries: the ones whose cause is a planted comparison
         caused = planted_caused(World(seed), unsat.prompt.tolist(), unsat.response_rlhf.tolist(),
                                 unsat.response_sft.tolist(), task_families(world.flaws, task))
         solved = {name: table for name, table in selected.items() if name in EXPLAINERS}
-        ranking = attribution_ranking(dphi, queries, planted, solved, default, theta, explain.l2, seed, rows=caused,
-                                      probes=probes)
-        if influence is not None:
-            ranking["influence"] = ranking_metrics(influence[caused], planted,
-                                                   selected["influence"].selected[caused].tolist())
+        ranking = attribution_ranking(dphi, queries, planted, solved, explain.reading, theta, explain.l2, seed,
+                                      rows=caused, probes=probe_scores)
+        pooled = pool_probes(probe_scores)
+        for name, (sets, query_scores, _) in gradient.items():
+            ranking[name] = ranking_metrics(query_scores[caused], planted, sets.selected[caused].tolist())
+            if name in pooled: ranking[name]["probes"] = pooled[name]
+        ranking["default"] = default
     # what the unlearn stage removes: the comparisons with the most explanation weight, and kNN's of the same size
     explained, explained_knn = [], []
     if len(unsat):
-        # at least one comparison of a small split (1% of 40 rounds to none); round first: 0.07 * 100 is 7.000...01
-        size = math.ceil(round(explain.forget_share * len(dphi), 9))
         explained = explained_set(selected[default], len(dphi), size)
         explained_knn = explained_set(selected["knn"], len(dphi), len(explained))
     failed = int((selected[default].status != "ok").sum()) if len(unsat) else 0
-    metrics = dict(attribution=scores, attribution_ranking=ranking, probes=probes, premise=premise,
+    metrics = dict(attribution=scores, attribution_ranking=ranking, probes=probe_scores, premise=premise,
                    ground_truth=ground_truth, n_queries=len(unsat), unlearned_fraction=len(explained) / len(dphi),
                    n_unlearned=len(explained), explained_precision=float(planted[explained].mean()) if explained
-                   and ground_truth else None, seconds=seconds, reading=default, failed_queries=failed)
+                   and ground_truth else None, seconds=seconds, reading=explain.reading, explainer=default,
+                   failed_queries=failed)
     for name, sets in selected.items():
         sets.to_json(out/f"selected_{name}.json", orient="records")
     write_json(out/"explained.json", explained)
