@@ -273,8 +273,9 @@ def paired_table(paired: dict) -> str:
 # %% ../nbs/12_report.ipynb #96aff4ba
 # The chain's rules: the thresholds of issues 18-20's "must show", on means over a cell's seeds. Fixed in advance:
 # a verdict that fails names the link instead of moving a threshold.
-CHAIN_RULES = dict(rm_prefers_flawed=0.8, trait_ratio=3.0, unsat_caused_share=0.5, auc=0.8, precision_over_base=5.0,
-                   forget_acc_after=0.5, rm_prefers_flawed_after=0.5, sat_winrate=0.48)
+CHAIN_RULES = dict(rm_prefers_flawed=0.8, trait_ratio=3.0, unsat_caused_share=0.5, unsat_fraction_min=0.15,
+                   unsat_fraction_max=0.40, rlhf_vs_sft=0.55, auc=0.8, precision_over_base=5.0, forget_acc_after=0.5,
+                   rm_prefers_flawed_after=0.5, sat_winrate=0.48)
 
 def rule(label: str, value, threshold, at_most=False) -> tuple:
     "One rule: (True/False, or None where a number is missing; a sentence fragment saying what was compared)."
@@ -295,7 +296,8 @@ def link(rules: list[tuple]) -> dict:
 def premise_link(results: list[dict]) -> dict:
     """Premise (issue 18): for every planted family the reward model prefers the flawed response on >= 80% of probes
     and RLHF shows the trait >= 3x as often as SFT (and at all); >= half the unsatisfactory prompts are
-    planted-caused."""
+    planted-caused; 15-40% of the prompts are unsatisfactory, and RLHF beats SFT on >= 55% of all prompts (RLHF that
+    loses to SFT across the board fails for reasons beside the planted data, which unlearning cannot reach)."""
     families = dict.fromkeys(family for result in results for family in dig(result, "premise", "families") or {})
     rules = []
     for family in families:
@@ -311,6 +313,11 @@ def premise_link(results: list[dict]) -> dict:
     if seeds_with(results, "premise"):
         rules.append(rule("planted-caused share of unsat.", mean_over(results, "premise", "unsat_caused_share"),
                           CHAIN_RULES["unsat_caused_share"]))
+        fraction = mean_over(results, "unsatisfactory_fraction")
+        rules.append(rule("unsat. fraction", fraction, CHAIN_RULES["unsat_fraction_min"]))
+        rules.append(rule("unsat. fraction", fraction, CHAIN_RULES["unsat_fraction_max"], at_most=True))
+        rules.append(rule("RLHF vs SFT on all", mean_over(results, "winrate", "rlhf_vs_sft", "all", "rate"),
+                          CHAIN_RULES["rlhf_vs_sft"]))
     return link(rules)
 
 def default_explainer(results: list[dict]) -> str | None:
@@ -688,8 +695,9 @@ _VERDICT_PROSE = (
     "satisfactory prompts (fine-tune). Each link is decided by fixed rules on the means over a cell's seeds, the "
     "thresholds of issues 18-20, never tuned to the outcome: premise: for every planted family the reward model "
     "prefers the flawed response on >= {rm_prefers_flawed:.0%} of probes and RLHF shows the trait >= "
-    "{trait_ratio:g}x as often as SFT, and >= {unsat_caused_share:.0%} of the unsatisfactory prompts are "
-    "planted-caused; attribution: the default explainer's AUC >= {auc:g} and precision@k >= {precision_over_base:g}x "
+    "{trait_ratio:g}x as often as SFT, >= {unsat_caused_share:.0%} of the unsatisfactory prompts are "
+    "planted-caused, {unsat_fraction_min:.0%}-{unsat_fraction_max:.0%} of the prompts are unsatisfactory and RLHF "
+    "beats SFT on >= {rlhf_vs_sft:.0%} of all prompts (issue 18's must-show); attribution: the default explainer's AUC >= {auc:g} and precision@k >= {precision_over_base:g}x "
     "the planted base rate; unlearning: forget accuracy <= {forget_acc_after:g} and the probes' preference for the "
     "trait <= {rm_prefers_flawed_after:g} after; fine-tune: XRLHF against RLHF on the satisfactory prompts >= "
     "{sat_winrate:.0%}. A gain over RLHF needs every link; over `random_set` and `finetune_only` (the same fine-tune) "
