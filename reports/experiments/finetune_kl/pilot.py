@@ -33,7 +33,8 @@ for seed in seeds:
                                settings.rl, settings.world, settings.evaluate, settings.study.judge, root)
         vs_rlhf = metrics["winrate"]["xrlhf_vs_rlhf"]
         trait = metrics["trait_rate"]["expert_claim"]
-        line = dict(seed=seed, kl=kl, against=against, trait_fix=trait["fix"]["xrlhf"], trait_test=trait["test"]["xrlhf"],
+        line = dict(algorithm=algorithm, seed=seed, kl=kl, against=against, trait_fix=trait["fix"]["xrlhf"],
+                    trait_test=trait["test"]["xrlhf"],
                     **{subset: vs_rlhf[subset]["rate"] for subset in ("unsat_caused", "sat", "all", "test_unsat_caused",
                                                                      "test_all") if subset in vs_rlhf},
                     seconds=round(time.time() - t0, 1))
