@@ -13,7 +13,8 @@ lines = [json.loads(line) for line in (here/"results.jsonl").read_text().splitli
 SUBSETS = ("unsat_caused", "test_unsat_caused", "sat", "all", "test_all")
 for algorithm in ("remax", "ppo"):
     low = {line["seed"]: line for line in lines
-           if line.get("against", "unlearn") == "unlearn" and line["kl"] == 0.05 and line.get("algorithm", "remax") == algorithm}
+           if line.get("against", "unlearn") == "unlearn" and line["kl"] == 0.05
+           and line.get("algorithm", "remax") == algorithm}
     seeds = sorted(low)
     if not seeds:
         continue
@@ -48,6 +49,7 @@ for algorithm in ("remax", "ppo"):
         for subset in SUBSETS:
             xrlhf = np.array([runs[("unlearn", seed)][subset] for seed in seeds])
             other = np.array([runs[(control, seed)][subset] for seed in seeds])
-            print(f"  {subset:18s} XRLHF {xrlhf.mean():.3f}  {control} {other.mean():.3f}  difference {interval(xrlhf - other)}")
+            print(f"  {subset:18s} XRLHF {xrlhf.mean():.3f}  {control} {other.mean():.3f}  "
+                  f"difference {interval(xrlhf - other)}")
         trait = np.array([runs[(control, seed)]["trait_fix"] for seed in seeds])
         print(f"  {control} trait rate (fix half): mean {trait.mean():.3f}")
