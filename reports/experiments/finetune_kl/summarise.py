@@ -5,12 +5,18 @@ model and of the reward model before unlearning (finetune_only), on the seeds th
 import json
 from pathlib import Path
 import numpy as np
-from scipy import stats
+from xrlhf.stats import paired_comparison
 
 here = Path(__file__).parent
 study = json.loads((here/"../rerun_a7af2dc/dialogue/metrics.json").read_text())
 lines = [json.loads(line) for line in (here/"results.jsonl").read_text().splitlines()]
 SUBSETS = ("unsat_caused", "test_unsat_caused", "sat", "all", "test_all")
+def interval(a, b):
+    "`a` minus `b` paired by seed: mean difference, its 95% t-interval over seeds and the Wilcoxon p (xrlhf.stats)."
+    paired = paired_comparison(a, b)
+    return (f"{paired['mean_diff']:+.3f} [{paired['ci_low']:+.3f}, {paired['ci_high']:+.3f}] "
+            f"(Wilcoxon p {paired['p_wilcoxon']:.3f})")
+
 for algorithm in ("remax", "ppo"):
     low = {line["seed"]: line for line in lines
            if line.get("against", "unlearn") == "unlearn" and line["kl"] == 0.05
@@ -23,18 +29,11 @@ for algorithm in ("remax", "ppo"):
         at_low = np.array([low[seed][subset] for seed in seeds])
         at_study = np.array([study[f"dialogue/{algorithm}/seed{seed}"]["winrate"]["xrlhf_vs_rlhf"][subset]["rate"]
                              for seed in seeds])
-        diff = at_low - at_study
-        half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.nan
         print(f"  {subset:18s} kl 0.4 {at_study.mean():.3f}  kl 0.05 {at_low.mean():.3f}  "
-              f"difference {diff.mean():+.3f} [{diff.mean() - half:+.3f}, {diff.mean() + half:+.3f}]")
+              f"difference {interval(at_low, at_study)}")
     trait = np.array([low[seed]["trait_fix"] for seed in seeds])
     print(f"  trait rate (fix half) at 0.05: mean {trait.mean():.3f}; seeds under 0.5: "
           f"{[seed for seed in seeds if low[seed]['trait_fix'] < 0.5]}")
-
-def interval(diff):
-    "Mean and 95% t-interval over seeds of paired differences."
-    half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.nan
-    return f"{diff.mean():+.3f} [{diff.mean() - half:+.3f}, {diff.mean() + half:+.3f}]"
 
 for algorithm in ("remax", "ppo"):
     runs = {}
@@ -50,6 +49,6 @@ for algorithm in ("remax", "ppo"):
             xrlhf = np.array([runs[("unlearn", seed)][subset] for seed in seeds])
             other = np.array([runs[(control, seed)][subset] for seed in seeds])
             print(f"  {subset:18s} XRLHF {xrlhf.mean():.3f}  {control} {other.mean():.3f}  "
-                  f"difference {interval(xrlhf - other)}")
+                  f"difference {interval(xrlhf, other)}")
         trait = np.array([runs[(control, seed)]["trait_fix"] for seed in seeds])
         print(f"  {control} trait rate (fix half): mean {trait.mean():.3f}")
