@@ -260,6 +260,8 @@ class FinetuneConfig:
     beta_bar: float = setting("weight of the extra KL to pi_0 on satisfactory prompts (no_kl ablation: see finetune)",
                               NON_NEGATIVE)
     steps: int = setting("policy updates", POSITIVE)
+    kl_ctl: float = setting("per-token KL penalty to pi_0 in the fine-tune's loop (RLHF's is [rl] kl_ctl)",
+                            NON_NEGATIVE)
     unsat_share: float = setting("share of every batch drawn from the unsatisfactory prompts (0: uniform draws)",
                                  UNIT, 0.0)
     replicates: int = setting("independent fine-tune seeds per run, for XRLHF and every ablation", POSITIVE, 1)

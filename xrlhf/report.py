@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import read_json, read_manifest, write_json, ArtifactError, Settings, settings_hash
+from .premise import PREMISE_RULES
 from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig
 from .study import CONTROLS, STAGES, stage_dir, explanation_cards
 
@@ -271,11 +272,11 @@ def paired_table(paired: dict) -> str:
 
 
 # %% ../nbs/12_report.ipynb #96aff4ba
-# The chain's rules: the thresholds of issues 18-20's "must show", on means over a cell's seeds. Fixed in advance:
-# a verdict that fails names the link instead of moving a threshold.
-CHAIN_RULES = dict(rm_prefers_flawed=0.8, trait_ratio=3.0, unsat_caused_share=0.5, unsat_fraction_min=0.15,
-                   unsat_fraction_max=0.40, rlhf_vs_sft=0.55, auc=0.8, precision_over_base=5.0, forget_acc_after=0.5,
-                   rm_prefers_flawed_after=0.5, sat_winrate=0.48)
+# The chain's rules: the thresholds of issues 18-20's "must show", on means over a cell's seeds (the premise's are
+# xrlhf.premise's, which also checks each run). Fixed in advance: a verdict that fails names the link instead of
+# moving a threshold.
+CHAIN_RULES = dict(PREMISE_RULES, auc=0.8, precision_over_base=5.0, forget_acc_after=0.5, rm_prefers_flawed_after=0.5,
+                   sat_winrate=0.48)
 
 def rule(label: str, value, threshold, at_most=False) -> tuple:
     "One rule: (True/False, or None where a number is missing; a sentence fragment saying what was compared)."

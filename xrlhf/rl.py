@@ -278,7 +278,7 @@ def train_rl(policy, tok, prompts, reward_fn,
         else:
             batch, reward, stats = ppo_step(policy, opt, tok, batch_prompts, reward_fn, ref, cfg, w_r, anchor, w_a,
                                             critic, vopt, acc, w_k)
-        stats.update(step=step, seconds=time.perf_counter() - started, reward=reward.mean().item(),
+        stats.update(step=step, seconds=time.perf_counter() - started, kl_ctl=kl_ctl, reward=reward.mean().item(),
                      reward_weighted=(reward * w_r).sum().item() / max(w_r.sum().item(), 1e-8),
                      length=batch["response_mask"].sum(-1).float().mean().item(),
                      tokens=int(batch["response_mask"].sum().item()))

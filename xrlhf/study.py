@@ -107,10 +107,11 @@ def pref_rates(pref, subsets: dict, **bootstrap) -> dict:
     pref = np.asarray(pref, float)
     return {name: pref_win_rate(pref[np.asarray(mask, bool)], **bootstrap) for name, mask in subsets.items()}
 
-def rl_kwargs(rl: RLConfig, steps: int | None = None) -> dict:
-    "`train_rl`'s keyword arguments from `[rl]` (`steps` replaced, for the fine-tune)."
+def rl_kwargs(rl: RLConfig, steps: int | None = None, kl_ctl: float | None = None) -> dict:
+    "`train_rl`'s keyword arguments from `[rl]` (`steps` and `kl_ctl` replaced, for the fine-tune)."
+    kl_ctl = rl.kl_ctl if kl_ctl is None else kl_ctl
     # the loops sample with train_top_p: their log-probabilities and KL are of the full softmax
-    return dict(steps=steps or rl.steps, batch_size=rl.batch_size, lr=rl.lr, kl_ctl=rl.kl_ctl, top_p=rl.train_top_p,
+    return dict(steps=steps or rl.steps, batch_size=rl.batch_size, lr=rl.lr, kl_ctl=kl_ctl, top_p=rl.train_top_p,
                 temperature=rl.temperature, max_new_tokens=rl.max_new_tokens, reward_clip=rl.reward_clip,
                 ppo_epochs=rl.ppo_epochs, cliprange=rl.cliprange, cliprange_value=rl.cliprange_value,
                 vf_lr_ratio=rl.vf_lr_ratio, gamma=rl.gamma, lam=rl.lam, remax_kl=rl.remax_kl)
@@ -636,7 +637,7 @@ def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algo
                            reward_fn(reward_model, tokenizer), None,
                            finetune.beta_bar, algorithm, critic, no_kl=no_kl, unsat_share=finetune.unsat_share,
                            gold_fn=make_judge(judge, seed), seed=training_seed, desc=f"finetune ({algorithm})",
-                           accelerator=accelerator, **rl_kwargs(rl, finetune.steps))
+                           accelerator=accelerator, **rl_kwargs(rl, finetune.steps, finetune.kl_ctl))
 
 def run_finetune(out: Path, data_dir: Path, rlhf_dir: Path, unlearn_dir: Path, unsatisfactory_dir: Path, algorithm: str,
                  seed: int, finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, judge: str,
