@@ -275,8 +275,8 @@ def paired_table(paired: dict) -> str:
 # The chain's rules: the thresholds of issues 18-20's "must show", on means over a cell's seeds (the premise's are
 # xrlhf.premise's, which also checks each run). Fixed in advance: a verdict that fails names the link instead of
 # moving a threshold.
-CHAIN_RULES = dict(PREMISE_RULES, auc=0.8, precision_over_base=5.0, forget_acc_after=0.5, rm_prefers_flawed_after=0.5,
-                   sat_winrate=0.48)
+CHAIN_RULES = dict(PREMISE_RULES, clean_reward_ratio=1.5, auc=0.8, precision_over_base=5.0, forget_acc_after=0.5,
+                   rm_prefers_flawed_after=0.5, sat_winrate=0.48)
 
 def rule(label: str, value, threshold, at_most=False) -> tuple:
     "One rule: (True/False, or None where a number is missing; a sentence fragment saying what was compared)."
@@ -298,7 +298,9 @@ def premise_link(results: list[dict]) -> dict:
     """Premise (issue 18): for every planted family the reward model prefers the flawed response on >= 80% of probes
     and RLHF shows the trait >= 3x as often as SFT (and at all); >= half the unsatisfactory prompts are
     planted-caused; 15-40% of the prompts are unsatisfactory, and RLHF beats SFT on >= 55% of all prompts (RLHF that
-    loses to SFT across the board fails for reasons beside the planted data, which unlearning cannot reach)."""
+    loses to SFT across the board fails for reasons beside the planted data, which unlearning cannot reach). Where the
+    `clean_reward` ablation ran, the causal check too: RLHF against a reward model trained without the planted
+    comparisons shows each trait at most 1.5x as often as SFT (fix half)."""
     families = dict.fromkeys(family for result in results for family in dig(result, "premise", "families") or {})
     rules = []
     for family in families:
@@ -311,6 +313,12 @@ def premise_link(results: list[dict]) -> dict:
         if holds and rlhf == 0:  # 0 >= 3 x 0, but a trait RLHF never shows is not one it learned
             holds, text = False, f"{family}: RLHF never shows the trait"
         rules.append((holds, text if sft is None else f"{text} ({CHAIN_RULES['trait_ratio']:g} x SFT's {sft:.3g})"))
+        clean = mean_over(results, "ablations", "clean_reward", "trait_rate", family, "fix", "policy")
+        sft_fix = mean_over(results, "trait_rate", family, "fix", "sft")
+        if clean is not None and sft_fix is not None:  # the causal check, where the ablation ran
+            ceiling = CHAIN_RULES["clean_reward_ratio"] * sft_fix
+            holds, text = rule(f"{family}: trait rate under clean_reward", clean, ceiling, at_most=True)
+            rules.append((holds, f"{text} ({CHAIN_RULES['clean_reward_ratio']:g} x SFT's {sft_fix:.3g})"))
     if seeds_with(results, "premise"):
         rules.append(rule("planted-caused share of unsat.", mean_over(results, "premise", "unsat_caused_share"),
                           CHAIN_RULES["unsat_caused_share"]))
@@ -709,7 +717,9 @@ _PREMISE_PROSE = ("From `premise` in each run's explain metrics (`xrlhf.premise.
                   "response higher; trait rates: share of greedy validation responses in the family's region that "
                   "show its trait; planted-caused: an unsatisfactory prompt whose RLHF response shows a planted trait "
                   "that its SFT response does not. `checks passed`: how many seeds pass each threshold of "
-                  "`premise_checks`.")
+                  "`premise_checks`. The causal check is the `clean_reward` ablation (RLHF rerun against a reward "
+                  "model trained without the planted comparisons; its trait rate is a column of the trait table "
+                  "below): where it ran, the premise rule also asks its trait rate to be at most 1.5x SFT's.")
 _HEADLINE_PROSE = ("One row per cell, comparison and subset: the mean over seeds of a run's win rate, the seed SD, "
                    "the 95% t-interval over seeds and the number of seeds, for the fix half and the held-out test "
                    "half side by side (`xrlhf.stats.cell_summary`; in `metrics.json` under `summary`). The paper, for "
