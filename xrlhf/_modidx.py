@@ -35,6 +35,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'xrlhf.core._json_default': ('core.html#_json_default', 'xrlhf/core.py'),
                             'xrlhf.core.check_ablation_controls': ('core.html#check_ablation_controls', 'xrlhf/core.py'),
                             'xrlhf.core.check_data_source': ('core.html#check_data_source', 'xrlhf/core.py'),
+                            'xrlhf.core.cpu_name': ('core.html#cpu_name', 'xrlhf/core.py'),
                             'xrlhf.core.default_threads': ('core.html#default_threads', 'xrlhf/core.py'),
                             'xrlhf.core.get_device': ('core.html#get_device', 'xrlhf/core.py'),
                             'xrlhf.core.git_sha': ('core.html#git_sha', 'xrlhf/core.py'),

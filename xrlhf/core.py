@@ -18,8 +18,8 @@ __all__ = ['POSITIVE', 'NON_NEGATIVE', 'UNIT', 'NON_EMPTY', 'SPLIT_WEIGHTS', 'UN
            'ExplainConfig', 'UnlearnConfig', 'FinetuneConfig', 'EvaluateConfig', 'AblationsConfig', 'QuickConfig',
            'parse_bool', 'Settings', 'parse_section', 'optional_section', 'load_settings', 'check_ablation_controls',
            'check_data_source', 'quick_settings', 'stable_hash', 'settings_hash', 'default_threads', 'pin_threads',
-           'set_seed', 'get_device', 'git_sha', 'package_versions', 'provenance', 'ArtifactError', 'read_manifest',
-           'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
+           'set_seed', 'get_device', 'git_sha', 'package_versions', 'cpu_name', 'provenance', 'ArtifactError',
+           'read_manifest', 'is_fresh', 'stage_output', 'write_json', 'read_json', 'progress']
 
 # %% ../nbs/00_core.ipynb #e90e91b4
 def repo_root() -> Path:
@@ -500,12 +500,25 @@ def package_versions() -> dict:
         except metadata.PackageNotFoundError: out[p] = None
     return out
 
+def cpu_name() -> str:
+    "The CPU's model name (Linux's /proc/cpuinfo), else what `platform` knows."
+    import platform
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
 def provenance(seed=None, settings=None, **extra) -> dict:
     """The provenance record stored in every manifest and in `reports/metrics.json`. It holds torch's CPU thread
     count: the order of floating-point reductions depends on it, and RL amplifies the difference (measured: one
-    PPO run's win rate moved 32 points between 1 and 2 threads), so numbers are comparable only at the same count."""
+    PPO run's win rate moved 32 points between 1 and 2 threads), so numbers are comparable only at the same count.
+    It holds the CPU and the instruction set torch's kernels dispatch to as well: the same seed and thread count
+    trained different models on an AMD EPYC (AVX512) than on the machines of earlier sessions."""
     import torch
     return dict(git_sha=git_sha(), packages=package_versions(), seed=seed, torch_threads=torch.get_num_threads(),
+                cpu=cpu_name(), cpu_capability=torch.backends.cpu.get_cpu_capability(),
                 settings_hash=settings_hash(settings) if settings is not None else None,
                 time=time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra)
 

@@ -82,7 +82,8 @@ def collect_run(root, task, algorithm, seed) -> dict:
         n_test_unsatisfactory=dig(unsat, "test_n_unsat"), n_test=dig(unsat, "test_n"),
         replicates=evaluated and evaluated.get("replicates", 1),
         provenance=dict(git_sha=provenance.get("git_sha"), packages=provenance.get("packages"), seed=seed,
-                        torch_threads=provenance.get("torch_threads"), settings_hash=provenance.get("settings_hash"),
+                        torch_threads=provenance.get("torch_threads"), cpu=provenance.get("cpu"),
+                        cpu_capability=provenance.get("cpu_capability"), settings_hash=provenance.get("settings_hash"),
                         wall_seconds=wall_seconds),
     )
 
