@@ -11,7 +11,8 @@ from xrlhf.world import CLAIMS
 
 root, task, algorithm = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 seeds = [int(seed) for seed in sys.argv[4].split()]
-print("| run | responses with the claim | claim's reward, original RM: mean, share > 0 | unlearned RM: mean, share > 0 |")
+print("| run | responses with the claim | claim's reward, original RM: mean, share > 0 "
+      "| unlearned RM: mean, share > 0 |")
 print("|---|---|---|---|")
 for seed in seeds:
     run = root/task/f"seed{seed}"
