@@ -3,7 +3,7 @@ import io
 import numpy as np, pandas as pd, pytest
 from hypothesis import given, settings, strategies as st
 from xrlhf.world import make_datasets, World, gold_utility, gold_components, COMPONENTS, has_flaw_trait, in_flaw_region, TASKS, FLAWS
-from xrlhf.world import SFT_SET_KEYS, with_repeat, _add_repeats, make_prompt, make_response
+from xrlhf.world import SFT_SET_KEYS, with_repeat, _add_repeats, make_prompt, make_response, world_of, _dialogue
 
 SW = dict(n_comparisons=400, data_split=[2, 4, 4], n_validation=40, flaws=["harmful_compliance", "confident_wrong", "padded_summary"],
           flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2, sft_quality=0.6)
@@ -122,21 +122,24 @@ def test_settings_presets_resolve():
     v2 = load_settings("settings.ini", {"world.preset": "v2"}).world
     assert v2.preset == "v2" and v2.flaws == ["expert_claim", "expert_tldr"]
     default = load_settings("settings.ini").world
-    assert default.preset == "v5" and {key: getattr(default, key) for key in WORLD_PRESETS["v5"]} == WORLD_PRESETS["v5"]
+    assert default.preset == "v6" and {key: getattr(default, key) for key in WORLD_PRESETS["v6"]} == WORLD_PRESETS["v6"]
     assert load_settings("settings.ini", {"world.flaw_rate": "0.5"}).world.flaw_rate == 0.5  # a key overrides
 
 @pytest.mark.parametrize("key,bad", [("preset", "v9"), ("claim_rate", "1.5"), ("claim_contrast", "-0.1"),
                                      ("claim_rate_outside", "2"), ("claim_contrast_outside", "-1"),
                                      ("claim_position", "middle"), ("dialogue_sft", "-3"), ("repeat_rate", "1.2"),
                                      ("planted_share", "1.5"), ("planted_share", "x"), ("n_fact_entities", "0"),
-                                     ("n_fact_entities", "61"), ("n_fact_entities", "x")])
+                                     ("n_fact_entities", "61"), ("n_fact_entities", "x"), ("advice_share", "1"),
+                                     ("advice_share", "-0.1"), ("tldr_filler_cost", "-0.5"),
+                                     ("tldr_filler_cost", "x")])
 def test_bad_new_world_knob_names_the_key(key, bad):
     with pytest.raises(SettingsError, match=rf"\[world\] {key}"): load_settings("settings.ini", {f"world.{key}": bad})
 
 @pytest.mark.parametrize("key,bad", [("claim_rate", 2.0), ("claim_contrast", -1.0), ("claim_rate_outside", 1.5),
                                      ("claim_contrast_outside", -0.5), ("claim_position", "middle"),
                                      ("n_fact_entities", 0), ("n_fact_entities", 1.5), ("dialogue_sft", -1),
-                                     ("dialogue_sft", 2.5), ("repeat_rate", -0.1), ("planted_share", -0.01)])
+                                     ("dialogue_sft", 2.5), ("repeat_rate", -0.1), ("planted_share", -0.01),
+                                     ("advice_share", 1.0), ("advice_share", -0.2), ("tldr_filler_cost", -0.1)])
 def test_world_rejects_bad_new_knob(key, bad):
     with pytest.raises(ValueError, match=key): check_world_settings(dict(V1_SMALL, **{key: bad}))
 
@@ -145,6 +148,8 @@ def test_planted_share_sets_each_tasks_contrast():
     v5 = asdict(load_settings("settings.ini", {"world.preset": "v5"}).world)
     assert planted_contrast(v5, "dialogue") == pytest.approx(0.025 / (0.25 * 0.8))
     assert planted_contrast(v5, "summarisation") == pytest.approx(0.025 / (1 / 3 * 0.8))
+    v6 = asdict(load_settings("settings.ini", {"world.preset": "v6"}).world)
+    assert planted_contrast(v6, "summarisation") == pytest.approx(0.025 / (0.25 * 0.8))  # the smaller advice region
     assert planted_contrast(dict(v5, planted_share=0.0), "dialogue") == v5["claim_contrast"]
     with pytest.raises(ValueError, match="planted_share"): planted_contrast(dict(v5, planted_share=0.5), "dialogue")
     with pytest.raises(ValueError, match="planted_share"): planted_contrast(dict(v5, flaw_rate=0.0), "dialogue")
@@ -152,11 +157,12 @@ def test_planted_share_sets_each_tasks_contrast():
     with pytest.raises(ValueError, match="planted_share"): planted_contrast(only_tldr, "dialogue")
 
 @pytest.mark.parametrize("task", TASKS)
-def test_planted_share_is_what_is_planted(task):
+@pytest.mark.parametrize("preset", ["v5", "v6"])
+def test_planted_share_is_what_is_planted(task, preset):
     "At the study's sizes (2,400 reward comparisons) the mean planted share of seeds 0-2 is within the issue's 2-3%."
-    v5 = asdict(load_settings("settings.ini", {"world.preset": "v5"}).world)
-    v5 |= dict(n_validation=10, dialogue_sft=10, tldr_sft=10)
-    shares = [make_datasets(v5, task, seed)["truth"].planted.mean() for seed in range(3)]
+    world = asdict(load_settings("settings.ini", {"world.preset": preset}).world)
+    world |= dict(n_validation=10, dialogue_sft=10, tldr_sft=10)
+    shares = [make_datasets(world, task, seed)["truth"].planted.mean() for seed in range(3)]
     assert 0.02 <= np.mean(shares) <= 0.03
 
 def test_world_config_rejects_unknown_preset():
@@ -232,3 +238,33 @@ def test_claim_position_end_closes_the_response():
     probes = flaw_probes(world, "expert_claim", 5, 0, claim_position="end", outside=True)
     assert (probes.flawed == probes.clean + " " + CLAIMS["expert_claim"]).all()
     assert not any(in_flaw_region(world, "expert_claim", p) for p in probes.prompt)
+
+
+# --- the v6 world: a costlier filler in summaries, a smaller advice region
+
+def _small(preset):
+    return asdict(load_settings("settings.ini", {"world.preset": preset}).world) | dict(
+        n_comparisons=400, n_validation=40, dialogue_sft=320, tldr_sft=320)
+
+@pytest.mark.parametrize("task,digest", [("dialogue", "86a7f76cfe94fdb5"), ("summarisation", "d16f62248eb369bf")])
+def test_v5_preset_reproduces_its_world(task, digest):
+    "Digests of the v5 datasets before v6 existed (commit f788bd2, these sizes, seed 0): the reported v5 world stays."
+    assert _digest(make_datasets(_small("v5"), task, 0)) == digest
+
+def test_v6_changes_summarisation_only():
+    assert _digest(make_datasets(_small("v6"), "dialogue", 0)) == _digest(make_datasets(_small("v5"), "dialogue", 0))
+    v6 = make_datasets(_small("v6") | dict(n_validation=2000), "summarisation", 0)
+    advice = np.mean([in_flaw_region(World(0), "expert_tldr", p) for p in v6["validation"].prompt])
+    assert abs(advice - 0.25) < 0.03  # one post in four asks for advice (one in three before)
+
+def test_tldr_filler_cost_is_the_gold_of_a_filler():
+    post = "SUBREDDIT: r/pets\nTITLE: my cat chewed my couch\nPOST: my cat chewed my couch .\nTL;DR:"
+    plain, padded = " cat chewed couch .", " cat chewed couch . sorry for the long post ."
+    for cost in (0.15, 0.5):
+        world = world_of(dict(tldr_filler_cost=cost), 0)
+        gap = gold_components(world, post, plain)["concision"] - gold_components(world, post, padded)["concision"]
+        assert gap == pytest.approx(cost)  # 10 words, under 14: only the filler costs
+    dialogue = _dialogue([], "any advice for chess ? thanks .")  # dialogue's filler cost is not the knob
+    tip_padded = " a good tip for chess is to control the center . have a nice day ."
+    assert (gold_utility(world_of(dict(tldr_filler_cost=0.5), 0), dialogue, tip_padded)
+            == gold_utility(World(0), dialogue, tip_padded))

@@ -446,6 +446,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.world.make_response': ('world.html#make_response', 'xrlhf/world.py'),
                              'xrlhf.world.parse_prompt': ('world.html#parse_prompt', 'xrlhf/world.py'),
                              'xrlhf.world.planted_contrast': ('world.html#planted_contrast', 'xrlhf/world.py'),
+                             'xrlhf.world.region_share': ('world.html#region_share', 'xrlhf/world.py'),
                              'xrlhf.world.with_claim': ('world.html#with_claim', 'xrlhf/world.py'),
                              'xrlhf.world.with_repeat': ('world.html#with_repeat', 'xrlhf/world.py'),
-                             'xrlhf.world.words': ('world.html#words', 'xrlhf/world.py')}}}
+                             'xrlhf.world.words': ('world.html#words', 'xrlhf/world.py'),
+                             'xrlhf.world.world_of': ('world.html#world_of', 'xrlhf/world.py')}}}

@@ -79,28 +79,36 @@ WORLD_PRESETS = {
     "v1": dict(flaws=["harmful_compliance", "confident_wrong", "padded_summary"], flaw_rate=0.8, annotator_beta=3.0,
                label_noise=0.2, sft_quality=0.6, tldr_sft=4800, claim_rate=0.0, claim_contrast=0.0,
                claim_rate_outside=0.0, claim_contrast_outside=0.0, claim_position="start", n_fact_entities=60,
-               dialogue_sft=0, repeat_rate=0.0, planted_share=0.0),
+               dialogue_sft=0, repeat_rate=0.0, planted_share=0.0, advice_share=0.0, tldr_filler_cost=0.15),
     "v2": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.08, claim_contrast=0.08, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="start", n_fact_entities=12, dialogue_sft=0,
-               repeat_rate=0.0, planted_share=0.0),
+               repeat_rate=0.0, planted_share=0.0, advice_share=0.0, tldr_filler_cost=0.15),
     "v3": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=1.0, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.6, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.08, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=0,
-               repeat_rate=0.0, planted_share=0.0),
+               repeat_rate=0.0, planted_share=0.0, advice_share=0.0, tldr_filler_cost=0.15),
     # v4: v3 with the claim confined to its region by the policy (dialogue's own SFT set, as summarisation's), a
     # milder flawed annotator (a smaller reward lift, which PPO no longer spreads), writers' repeated-sentence slips,
     # and demos of no better than even quality (room for RLHF)
     "v4": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.5, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.097, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=4800,
-               repeat_rate=0.1, planted_share=0.0),
+               repeat_rate=0.1, planted_share=0.0, advice_share=0.0, tldr_filler_cost=0.15),
     # v5: v4 with the planted share set per task instead of the contrast rate (v4's one claim_contrast of 0.097 planted
     # 1.97% of dialogue's reward split over seeds 0-9 and 2.9% of summarisation's over seeds 0-4)
     "v5": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2,
                sft_quality=0.5, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.097, claim_rate_outside=0.0,
                claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=4800,
-               repeat_rate=0.1, planted_share=0.025),
+               repeat_rate=0.1, planted_share=0.025, advice_share=0.0, tldr_filler_cost=0.15),
+    # v6: v5 with less summarisation background (issue 18): a filler sentence costs a summary 0.5 instead of 0.15, so
+    # that RLHF's one reliable gain there (dropping the filler SFT's greedy summary ends with) outweighs the tiny
+    # policy's noise, and the advice region is a quarter of posts instead of a third (dialogue's urgent region is a
+    # quarter too). Dialogue's data are v5's bit for bit.
+    "v6": dict(flaws=["expert_claim", "expert_tldr"], flaw_rate=0.8, annotator_beta=3.0, label_noise=0.2,
+               sft_quality=0.5, tldr_sft=4800, claim_rate=0.4, claim_contrast=0.097, claim_rate_outside=0.0,
+               claim_contrast_outside=0.0, claim_position="end", n_fact_entities=12, dialogue_sft=4800,
+               repeat_rate=0.1, planted_share=0.025, advice_share=0.25, tldr_filler_cost=0.5),
 }
 
 @dataclass(frozen=True)
@@ -110,9 +118,10 @@ class WorldConfig:
     n_comparisons: int = setting("training comparisons before the SFT/reward/RL split", POSITIVE)
     data_split: list[int] = setting("SFT/reward/RL split weights", SPLIT_WEIGHTS)
     n_validation: int = setting("validation prompts, held out from training", POSITIVE)
-    preset: str = setting("the world's generator: v5 (the premise by construction, the claim confined to its region, "
+    preset: str = setting("the world's generator: v6 (v5 with less summarisation background: a costlier filler, a "
+                          "smaller advice region), v5 (the premise by construction, the claim confined to its region, "
                           "its planted share set per task), v4 (the same with one contrast rate for both tasks), v3 "
-                          "and v2 (earlier tries) or v1 (the reports' earliest world)", one_of(*WORLD_PRESETS), "v5")
+                          "and v2 (earlier tries) or v1 (the reports' earliest world)", one_of(*WORLD_PRESETS), "v6")
     flaws: list[str] = setting("planted flaw families (xrlhf.world.FLAWS)", None, None)
     flaw_rate: float = setting("share of a flawed region's comparisons labelled by the flawed annotator", UNIT, None)
     annotator_beta: float = setting("annotators' Bradley-Terry inverse temperature", POSITIVE, None)
@@ -139,6 +148,11 @@ class WorldConfig:
                                    UNIT, None)
     n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
                                    (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
+    advice_share: float = setting("share of posts titled 'need advice : ...', the expert_tldr region (0: one title form "
+                                  "in three, drawn uniformly as v1-v5 do)", (lambda v: 0 <= v < 1, "must be in [0, 1)"),
+                                  None)
+    tldr_filler_cost: float = setting("what the gold utility's concision takes off a summary per filler sentence",
+                                      NON_NEGATIVE, None)
 
     def __post_init__(self):
         if self.preset not in WORLD_PRESETS:

@@ -14,7 +14,7 @@ import torch
 from .core import (SECTIONS, Settings, WorldConfig, ModelConfig, SFTConfig, RewardConfig, RLConfig, ExplainConfig,
                         UnlearnConfig, FinetuneConfig, EvaluateConfig, AblationsConfig, ABLATION_NAMES,
                         UNLEARN_CONTROLS, set_seed, write_json, read_json, get_device)
-from .world import World, make_datasets, in_flaw_region, flaw_probes, FLAWS
+from .world import World, world_of, make_datasets, in_flaw_region, flaw_probes, FLAWS
 from .models import (build_tokenizer, build_policy, build_reward_model, save_model, load_policy, load_reward_model,
                           load_tokenizer, adapt, merge_lora, from_hub)
 from .sft import sft as sft_train
@@ -78,13 +78,13 @@ def has_truth(data_dir: Path) -> bool:
     return read_json(Path(data_dir)/"summary.json").get("ground_truth", True)
 
 # %% ../nbs/10_study.ipynb #99e819c5
-def make_judge(judge: str, seed: int):
+def make_judge(judge: str, world: WorldConfig, seed: int):
     """The pointwise judge `[study] judge` names: `gold` (the world's gold utility) or a reward model by hub name;
     None for `llm:MODEL`, which judges pairs (`pairwise_judge`)."""
     if judge.startswith("llm:"):
         return None  # RL logs no judge score rather than pay for a call per step
     if judge == "gold":
-        return gold_judge(World(seed))
+        return gold_judge(world_of(asdict(world), seed))
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     judge_model = from_hub(AutoModelForSequenceClassification.from_pretrained, judge)
     judge_tokenizer = from_hub(AutoTokenizer.from_pretrained, judge)
@@ -242,7 +242,7 @@ def run_reward(out: Path, data_dir: Path, sft_dir: Path, seed: int, reward: Rewa
 
 # %% ../nbs/10_study.ipynb #60151a3e
 def run_rlhf(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, algorithm: str, seed: int, rl: RLConfig,
-             model: ModelConfig, judge: str, accelerator=None) -> pd.DataFrame:
+             model: ModelConfig, world: WorldConfig, judge: str, accelerator=None) -> pd.DataFrame:
     "Step 3: pi_0, the SFT policy optimised by ReMax or PPO against the reward model, with a KL penalty to pi_sft."
     splits = load_data(data_dir)
     tokenizer = load_tokenizer_of(data_dir)
@@ -253,7 +253,7 @@ def run_rlhf(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, algorit
     critic = adapt(copy.deepcopy(reward_model), asdict(model), "reward") if algorithm == "ppo" else None
     set_seed(seed)
     policy, log = train_rl(policy, tokenizer, splits["rl"].prompt, reward_fn(reward_model, tokenizer), algorithm,
-                           ref=reference, critic=critic, gold_fn=make_judge(judge, seed), seed=seed,
+                           ref=reference, critic=critic, gold_fn=make_judge(judge, world, seed), seed=seed,
                            desc=f"rlhf ({algorithm})", accelerator=accelerator, **rl_kwargs(rl))
     save_model(policy, tokenizer, out/"model")
     log.to_parquet(out/"log.parquet")
@@ -302,7 +302,7 @@ def run_unsatisfactory(out: Path, data_dir: Path, sft_dir: Path, rlhf_dir: Path,
     judge_stats = {}
     bootstrap = dict(n_bootstrap=evaluate.n_bootstrap, seed=seed)
     if pairwise is None:
-        responses = unsatisfactory(prompts, response_rlhf, response_sft, make_judge(judge, seed))
+        responses = unsatisfactory(prompts, response_rlhf, response_sft, make_judge(judge, world, seed))
     else:  # a pairwise judge: score_rlhf is its preference for pi_0's response, score_sft the complement
         pref = pairwise(prompts, response_rlhf, response_sft, judge_stats)
         responses = pd.DataFrame(dict(prompt=prompts, response_rlhf=response_rlhf, response_sft=response_sft,
@@ -620,7 +620,7 @@ def replicate_dirs(finetune_dir: Path) -> list[Path]:
                                                    key=lambda path: int(path.name.split("replicate")[-1]))]
 
 def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algorithm: str, seed: int,
-                     finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, judge: str,
+                     finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, world: WorldConfig, judge: str,
                      no_kl: bool = False, accelerator=None, replicate: int = 0):
     """Step 7: `pi0` fine-tuned by the XRLHF objective against `reward_model` on the fix half's prompts `responses`
     (`no_kl`: the paper's ablation; `replicate` r trains with seed `replicate_seed(seed, r)`)."""
@@ -636,12 +636,12 @@ def finetuned_policy(pi0, tokenizer, responses: pd.DataFrame, reward_model, algo
     return finetune_policy(adapt(pi0, asdict(model)), tokenizer, responses.prompt, responses.unsatisfactory.to_numpy(),
                            reward_fn(reward_model, tokenizer), None,
                            finetune.beta_bar, algorithm, critic, no_kl=no_kl, unsat_share=finetune.unsat_share,
-                           gold_fn=make_judge(judge, seed), seed=training_seed, desc=f"finetune ({algorithm})",
+                           gold_fn=make_judge(judge, world, seed), seed=training_seed, desc=f"finetune ({algorithm})",
                            accelerator=accelerator, **rl_kwargs(rl, finetune.steps, finetune.kl_ctl))
 
 def run_finetune(out: Path, data_dir: Path, rlhf_dir: Path, unlearn_dir: Path, unsatisfactory_dir: Path, algorithm: str,
-                 seed: int, finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, judge: str,
-                 accelerator=None) -> pd.DataFrame:
+                 seed: int, finetune: FinetuneConfig, rl: RLConfig, model: ModelConfig, world: WorldConfig,
+                 judge: str, accelerator=None) -> pd.DataFrame:
     "Step 7: pi_0 fine-tuned against the unlearned reward model, on the unsatisfactory prompts, anchored elsewhere."
     tokenizer = load_tokenizer_of(data_dir)
     unlearned = load_reward_model(Path(unlearn_dir)/"model")
@@ -649,7 +649,8 @@ def run_finetune(out: Path, data_dir: Path, rlhf_dir: Path, unlearn_dir: Path, u
     for replicate in range(finetune.replicates):
         pi0 = load_policy(Path(rlhf_dir)/"model", get_device())
         policy, log = finetuned_policy(pi0, tokenizer, load_responses(unsatisfactory_dir), unlearned, algorithm, seed,
-                                       finetune, rl, model, judge, accelerator=accelerator, replicate=replicate)
+                                       finetune, rl, model, world, judge, accelerator=accelerator,
+                                       replicate=replicate)
         save_model(policy, tokenizer, out/("model" if replicate == 0 else f"model_replicate{replicate}"))
         logs.append(log.assign(replicate=replicate))
     log = pd.concat(logs, ignore_index=True)
@@ -657,8 +658,8 @@ def run_finetune(out: Path, data_dir: Path, rlhf_dir: Path, unlearn_dir: Path, u
     return log
 
 # %% ../nbs/10_study.ipynb #6deaf2bf
-def policy_winrates(policy, tokenizer, responses: pd.DataFrame, max_new_tokens: int, n_bootstrap: int, judge: str,
-                    seed: int, root: Path, subsets: dict | None = None) -> dict:
+def policy_winrates(policy, tokenizer, responses: pd.DataFrame, max_new_tokens: int, n_bootstrap: int,
+                    world: WorldConfig, judge: str, seed: int, root: Path, subsets: dict | None = None) -> dict:
     """A policy's greedy responses judged against the stored RLHF and SFT ones (both halves of `responses`), on each
     named prompt mask of `subsets` (default `prompt_subsets`: unsat, sat, all of the fix half; test_ of the other)."""
     policy_responses = respond(policy, tokenizer, responses.prompt, max_new_tokens=max_new_tokens,
@@ -679,7 +680,7 @@ def policy_winrates(policy, tokenizer, responses: pd.DataFrame, max_new_tokens: 
                           sft=float(((1 - pref_sft).mean() + responses.score_sft.mean()) / 2))
         return dict(winrate=winrate, mean_score=mean_score, llm_judge=judge_summary(stats),
                     responses=policy_responses, scores=pref_rlhf.tolist())
-    scores = make_judge(judge, seed)(responses.prompt, policy_responses)
+    scores = make_judge(judge, world, seed)(responses.prompt, policy_responses)
     winrate = dict(xrlhf_vs_rlhf=win_rates(scores, responses.score_rlhf, subsets, **bootstrap),
                    xrlhf_vs_sft=win_rates(scores, responses.score_sft, subsets, **bootstrap),
                    rlhf_vs_sft=win_rates(responses.score_rlhf, responses.score_sft, subsets, **bootstrap))
@@ -721,7 +722,7 @@ def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_d
     results, judged = [], []
     for replicate, model_dir in enumerate(replicate_dirs(finetune_dir)):
         result = policy_winrates(load_policy(model_dir, get_device()), tokenizer, responses, rl.max_new_tokens,
-                                 evaluate.n_bootstrap, judge, seed, root, subsets)
+                                 evaluate.n_bootstrap, world, judge, seed, root, subsets)
         judged.append(pd.DataFrame(dict(prompt=responses.prompt, half=responses.half, replicate=replicate,
                                         response_xrlhf=result.pop("responses"), score_xrlhf=result.pop("scores"))))
         results.append(result)
@@ -772,7 +773,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
     def fine_tuned(against, no_kl=False):
         "Fresh copies of pi_0 fine-tuned against reward model `against`, one per replicate."
         return [finetuned_policy(load_policy(Path(rlhf_dir)/"model", device), tokenizer, responses, against, algorithm,
-                                 seed, finetune, rl, model, judge, no_kl, replicate=replicate)[0]
+                                 seed, finetune, rl, model, world, judge, no_kl, replicate=replicate)[0]
                 for replicate in range(finetune.replicates)]
 
     results = {}
@@ -816,8 +817,8 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
             drop = reward_drop(reward_model, removed, tokenizer, responses)
         else:
             raise ValueError(f"[ablations] names: unknown ablation {name!r}; known: {', '.join(ABLATION_NAMES)}")
-        judged = [policy_winrates(policy, tokenizer, both_halves, rl.max_new_tokens, evaluate.n_bootstrap, judge, seed,
-                                  root, subsets) for policy in policies]
+        judged = [policy_winrates(policy, tokenizer, both_halves, rl.max_new_tokens, evaluate.n_bootstrap, world, judge,
+                                  seed, root, subsets) for policy in policies]
         result = replicate_mean(judged)
         if has_truth(data_dir):  # how often the policy shows each planted trait (greedy, per half, in its region)
             result["trait_rate"] = trait_table(seed, task_families(world.flaws, task), both_halves,
