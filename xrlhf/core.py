@@ -148,9 +148,9 @@ class WorldConfig:
                                    UNIT, None)
     n_fact_entities: int = setting("entities that fact questions ask about (of the world's 60)",
                                    (lambda v: 1 <= v <= 60, "must be in [1, 60]"), None)
-    advice_share: float = setting("share of posts titled 'need advice : ...', the expert_tldr region (0: one title form "
-                                  "in three, drawn uniformly as v1-v5 do)", (lambda v: 0 <= v < 1, "must be in [0, 1)"),
-                                  None)
+    advice_share: float = setting("share of posts titled 'need advice : ...', the expert_tldr region (0: one title "
+                                  "form in three, drawn uniformly as v1-v5 do)",
+                                  (lambda v: 0 <= v < 1, "must be in [0, 1)"), None)
     tldr_filler_cost: float = setting("what the gold utility's concision takes off a summary per filler sentence",
                                       NON_NEGATIVE, None)
 

@@ -9,12 +9,17 @@ import numpy as np
 from scipy import stats
 
 # %% auto #0
-__all__ = ['TOP_LEVEL_KEYS', 'seed_interval', 'paired_comparison', 'holm', 'run_metrics', 'cell_of', 'cell_runs', 'dig',
-           'cell_summary', 'cell_paired']
+__all__ = ['TOP_LEVEL_KEYS', 't_half_width', 'seed_interval', 'paired_comparison', 'holm', 'run_metrics', 'cell_of',
+           'cell_runs', 'dig', 'cell_summary', 'cell_paired']
 
 # %% ../nbs/11a_stats.ipynb #90d362b6
-def seed_interval(values, confidence: float = 0.95) -> dict:
-    "Mean over seeds, their SD, a t-interval for the mean and the number of seeds (missing values left out)."
+def t_half_width(sd: float, n: int, confidence: float = 0.95) -> float:
+    "Half the width of the t-interval for the mean of `n` values whose SD is `sd`."
+    return float(stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n))
+
+def seed_interval(values, confidence: float = 0.95, bounds: tuple | None = None) -> dict:
+    """Mean over seeds, their SD, a t-interval for the mean and the number of seeds (missing values left out); with
+    `bounds` (low, high), the range the values live in, the interval is clipped to it."""
     x = np.asarray([v for v in values if v is not None], float)
     if np.isnan(x).any():
         raise ValueError(f"seed_interval: NaN among the values {list(values)}; leave a missing run out as None")
@@ -25,8 +30,9 @@ def seed_interval(values, confidence: float = 0.95) -> dict:
     if n == 1:  # one seed: no spread to estimate
         return dict(mean=mean, sd=None, ci_low=None, ci_high=None, n_seeds=1)
     sd = float(x.std(ddof=1))
-    half_width = float(stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n))
-    return dict(mean=mean, sd=sd, ci_low=mean - half_width, ci_high=mean + half_width, n_seeds=n)
+    half_width = t_half_width(sd, n, confidence)
+    low, high = bounds or (-np.inf, np.inf)
+    return dict(mean=mean, sd=sd, ci_low=max(low, mean - half_width), ci_high=min(high, mean + half_width), n_seeds=n)
 
 def paired_comparison(a, b, confidence: float = 0.95) -> dict:
     """`a` against `b` paired by run: the mean difference with its t-interval, the Wilcoxon signed-rank p-value and
@@ -35,7 +41,7 @@ def paired_comparison(a, b, confidence: float = 0.95) -> dict:
         raise ValueError(f"paired_comparison: a has {len(a)} runs and b {len(b)}; they must pair run by run")
     # win rates are multiples of 1/(2n): rounding keeps equal differences tied and zero differences zero
     diff = np.round(np.asarray(a, float) - np.asarray(b, float), 12)
-    summary = seed_interval(diff, confidence)
+    summary = seed_interval(diff, confidence, bounds=(-1, 1))  # a difference of two win rates
     nonzero = diff[diff != 0]
     p_wilcoxon = float(stats.wilcoxon(nonzero).pvalue) if len(nonzero) else None
     p_sign = float(stats.binomtest(int((nonzero > 0).sum()), len(nonzero)).pvalue) if len(nonzero) else None
@@ -87,7 +93,7 @@ def cell_summary(metrics: dict) -> dict:
             for comparison, subsets in (result.get("winrate") or {}).items():
                 subsets_of[comparison].update(dict.fromkeys(subsets or {}))
         summary[cell] = {comparison: {subset: seed_interval([dig(result, "winrate", comparison, subset, "rate")
-                                                             for result in results])
+                                                             for result in results], bounds=(0, 1))
                                       for subset in subsets}
                          for comparison, subsets in subsets_of.items()}
     return summary

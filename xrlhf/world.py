@@ -510,7 +510,7 @@ def region_share(family: str, sw: dict) -> float:
     return REGION_SHARES[family]
 
 def world_of(sw: dict, seed: int) -> World:
-    "The `World` of `seed` with the design parameters of [world] settings `sw` (their v1-v5 values where it lacks them)."
+    "The `World` of `seed` with the design parameters of [world] settings `sw` (their v1-v5 values where it has none)."
     return World(seed, advice_share=sw.get("advice_share", 0.0), tldr_filler_cost=sw.get("tldr_filler_cost", 0.15))
 
 def _world_pair(w, prompt, rng, sw: dict, flaws) -> tuple:
