@@ -391,6 +391,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.study.reward_fn': ('study.html#reward_fn', 'xrlhf/study.py'),
                              'xrlhf.study.rl_kwargs': ('study.html#rl_kwargs', 'xrlhf/study.py'),
                              'xrlhf.study.run_ablations': ('study.html#run_ablations', 'xrlhf/study.py'),
+                             'xrlhf.study.run_clean_reward': ('study.html#run_clean_reward', 'xrlhf/study.py'),
                              'xrlhf.study.run_data': ('study.html#run_data', 'xrlhf/study.py'),
                              'xrlhf.study.run_evaluate': ('study.html#run_evaluate', 'xrlhf/study.py'),
                              'xrlhf.study.run_explain': ('study.html#run_explain', 'xrlhf/study.py'),

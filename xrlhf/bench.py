@@ -199,7 +199,8 @@ def bench_rl(steps=6, bs=32, mnt=32) -> dict:
     return _rl_records(results, steps, bs, mnt)
 
 # %% ../nbs/14_bench.ipynb #a5e09701
-_SHARED_STAGES = ("data", "sft", "reward")  # run once per (task, seed), whatever the algorithm
+from .study import STAGES
+_SHARED_STAGES = tuple(name for name, stage in STAGES.items() if not stage.per_algorithm)  # once per (task, seed)
 
 def bench_reproduce(reports="reports") -> dict:
     "Seconds per stage (summed over runs) from the metrics of the last full and quick reproduce; the runner's clock."

@@ -13,7 +13,8 @@ from .study import STAGES
 __all__ = ['TRAINER_STAGES', 'trains_with_accelerator', 'launch', 'main', 'in_notebook']
 
 # %% ../nbs/16_launch.ipynb #91dc1276
-TRAINER_STAGES = ("sft", "reward")  # trl's trainers find the processes themselves: every process runs these
+# trl's trainers find the processes themselves: every process runs these
+TRAINER_STAGES = ("sft", "reward", "clean_reward")
 
 def trains_with_accelerator(stage: str) -> bool:
     "Whether a stage's function takes an `accelerator`: the kit's RL loops, which every process runs."

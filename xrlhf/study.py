@@ -42,8 +42,8 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'explained_size', 'gradient_explainer_names', 'gradient_explanations', 'run_explain', 'escape_cell',
            'explanation_cards', 'show_cards', 'unlearned_reward_model', 'random_forget_set', 'reward_drop',
            'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy', 'run_finetune', 'policy_winrates',
-           'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean', 'run_ablations', 'Stage',
-           'setting_value', 'make_registry', 'stage_dir']
+           'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean', 'run_clean_reward', 'run_ablations',
+           'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -746,13 +746,37 @@ def replicate_mean(results: list[dict]) -> dict:
                   for policy in first["mean_score"]}
     return dict(first, winrate=winrate, mean_score=mean_score, replicates=len(results))
 
+# %% ../nbs/10_study.ipynb #f6a4874c
+def run_clean_reward(out: Path, data_dir: Path, sft_dir: Path, seed: int, reward: RewardConfig, model: ModelConfig,
+                     ablations: AblationsConfig) -> dict:
+    "The premise's causal check, part 1: step 2's reward model trained without the planted comparisons."
+    if "clean_reward" not in ablations.names or seed not in ablations.seeds:
+        metrics = dict(skipped="the clean_reward ablation does not run on this seed ([ablations] names and seeds)")
+    elif not has_truth(data_dir):
+        metrics = dict(skipped="real data has no planted comparisons to leave out")
+    else:
+        splits = load_data(data_dir)
+        tokenizer = load_tokenizer_of(data_dir)
+        planted = load_truth(data_dir).planted.to_numpy()
+        clean = splits["reward"][~planted].reset_index(drop=True)
+        set_seed(seed)
+        clean_model, log = train_reward(new_reward_model(model, reward.init, tokenizer, sft_dir), tokenizer, clean,
+                                        reward.epochs, reward.lr, reward.batch_size, model.max_length, seed)
+        save_model(clean_model, tokenizer, out/"model")
+        write_json(out/"log.json", log)
+        metrics = dict(n_train=len(clean), n_planted_left_out=int(planted.sum()),
+                       heldout_accuracy=accuracy(clean_model, tokenizer, splits["reward_eval"],
+                                                 max_length=model.max_length))
+    write_json(out/"metrics.json", metrics)
+    return metrics
+
 # %% ../nbs/10_study.ipynb #fc62c615
 # ablation -> the unlearn stage's control it fine-tunes against, or the method that unlearns the explained set
 ABLATION_CONTROLS = dict(random_set="random_set", knn_set="knn_set", exact_oracle="exact_removal")
 ABLATION_METHODS = dict(retrain_oracle="retrain", npo="npo", retain="graddiff", ascent="ascent")
 
 def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rlhf_dir: Path, unsatisfactory_dir: Path,
-                  explain_dir: Path, unlearn_dir: Path, task: str, algorithm: str, seed: int,
+                  explain_dir: Path, unlearn_dir: Path, clean_reward_dir: Path, task: str, algorithm: str, seed: int,
                   ablations: AblationsConfig,
                   finetune: FinetuneConfig, rl: RLConfig, unlearn: UnlearnConfig, reward: RewardConfig,
                   model: ModelConfig, world: WorldConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
@@ -790,10 +814,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
                 continue
             against = unlearned
             if name == "clean_reward":  # the premise's control: the same RLHF against a reward model without the flaw
-                clean = splits["reward"][~load_truth(data_dir).planted.to_numpy()].reset_index(drop=True)
-                set_seed(seed)
-                against, _ = train_reward(new_reward_model(model, reward.init, tokenizer, sft_dir), tokenizer, clean,
-                                          reward.epochs, reward.lr, reward.batch_size, model.max_length, seed)
+                against = load_reward_model(Path(clean_reward_dir)/"model")
             policies = []
             for replicate in range(finetune.replicates):
                 reference = load_policy(Path(sft_dir)/"model", device)
@@ -873,8 +894,8 @@ def make_registry(runs: dict) -> dict:
         stages[name] = Stage(name, run, inputs, settings, per_algorithm)
     return stages
 
-STAGES = make_registry(dict(data=run_data, sft=run_sft, reward=run_reward, rlhf=run_rlhf,
-                            unsatisfactory=run_unsatisfactory, explain=run_explain, unlearn=run_unlearn,
+STAGES = make_registry(dict(data=run_data, sft=run_sft, reward=run_reward, clean_reward=run_clean_reward,
+                            rlhf=run_rlhf, unsatisfactory=run_unsatisfactory, explain=run_explain, unlearn=run_unlearn,
                             finetune=run_finetune, evaluate=run_evaluate, ablations=run_ablations))
 
 def stage_dir(root: Path, stage: str, task: str, algorithm: str, seed: int) -> Path:
