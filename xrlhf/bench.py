@@ -11,6 +11,7 @@ from .core import write_json, read_json
 from .explain import explain_one, explain_reference, prepare, check_features
 from .influence import bench_influence, influence_bench_instance
 from .stats import run_metrics
+from .study import STAGES
 
 
 # %% auto #0
@@ -199,7 +200,6 @@ def bench_rl(steps=6, bs=32, mnt=32) -> dict:
     return _rl_records(results, steps, bs, mnt)
 
 # %% ../nbs/14_bench.ipynb #a5e09701
-from .study import STAGES
 _SHARED_STAGES = tuple(name for name, stage in STAGES.items() if not stage.per_algorithm)  # once per (task, seed)
 
 def bench_reproduce(reports="reports") -> dict:

@@ -223,12 +223,10 @@ def seeds_with(results: list[dict], *keys) -> int:
     return sum(dig(result, *keys) is not None for result in results)
 
 def half_width(interval) -> float | None:
-    """Half the width of an interval over seeds, or None: `seed_interval`'s t half-width before its clip to the rate's
-    range (a clipped interval would flatter the target), `paired_comparison`'s from its ends."""
-    if not interval or interval.get("ci_low") is None or interval.get("ci_high") is None: return None
-    if interval.get("sd") is not None and interval.get("n_seeds"):
-        return t_half_width(interval["sd"], interval["n_seeds"])
-    return (interval["ci_high"] - interval["ci_low"]) / 2
+    """Half the width of a `seed_interval`'s t-interval before its clip to the rate's range (a clipped interval would
+    flatter the target), or None without one (fewer than two seeds)."""
+    if not interval or interval.get("sd") is None: return None
+    return t_half_width(interval["sd"], interval["n_seeds"])
 
 def cell_headline_table(summary: dict) -> str:
     """The paper's table by cell: per (task, algorithm), comparison and subset, the mean over seeds, the seed SD and

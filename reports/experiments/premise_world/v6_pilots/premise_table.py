@@ -11,15 +11,15 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 from xrlhf.core import load_settings, repo_root
-from xrlhf.world import world_of, in_flaw_region, has_flaw_trait, words, SUMMARY_PAD, FILLER
+from xrlhf.world import world_of, in_flaw_region, has_flaw_trait, words, _FILLER_SENTS
 
 FAMILY = "expert_tldr"
-FILLERS = [" ".join(words(sentence)) for sentence in FILLER + SUMMARY_PAD]
 
 
 def has_filler(response: str) -> bool:
+    "Whether `response` holds a filler sentence, read as the gold utility's concision reads it."
     text = " ".join(words(response))
-    return any(filler in text for filler in FILLERS)
+    return any(filler in text for filler in _FILLER_SENTS)
 
 
 def run_row(root: str, world_settings: dict, seed: int, algorithm: str) -> dict:
