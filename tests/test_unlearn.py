@@ -78,6 +78,37 @@ def test_stops_at_the_target_margin(tiny):
     assert outcome["forget_margin"] <= target
 
 
+def test_the_guard_returns_the_last_model_within_its_budget(tiny):
+    heldout = tiny["heldout"]
+    model, log, outcome = run(tiny, "ascent", max_steps=20, lr=3e-3, guard=heldout, max_guard_drop=0.0)
+    scored = log.dropna(subset=["guard_acc"])
+    start = scored.guard_acc.iloc[0]
+    assert scored.guard_acc.iloc[-1] < start  # ascent at this rate ends below the start: the guard steps in
+    assert outcome["stopped"] == "guard"
+    assert outcome["steps"] == int(scored.step[scored.guard_acc >= start].iloc[-1])
+    assert outcome["guard_acc_after"] == set_scores(model, tiny["tok"], heldout)["acc"] >= start
+    expected = set_scores(model, tiny["tok"], tiny["forget"])
+    assert outcome["forget_acc"] == expected["acc"]
+    assert outcome["forget_margin"] == pytest.approx(expected["margin"], abs=1e-5)
+
+
+def test_heldout_halves_split_the_set_once_and_by_seed(tiny):
+    from xrlhf.study import heldout_halves
+    heldout = tiny["heldout"]
+    guard, reported = heldout_halves(heldout, seed=0)
+    assert len(guard) == len(heldout) // 2 and len(guard) + len(reported) == len(heldout)
+    rows = lambda frame: sorted(map(tuple, frame.to_numpy().tolist()))
+    assert rows(pd.concat([guard, reported])) == rows(heldout)
+    assert rows(heldout_halves(heldout, seed=0)[0]) == rows(guard) != rows(heldout_halves(heldout, seed=1)[0])
+
+
+def test_a_guard_never_reached_changes_nothing(tiny):
+    unguarded, _, _ = run(tiny, max_steps=4)
+    guarded, _, outcome = run(tiny, max_steps=4, guard=tiny["heldout"], max_guard_drop=1.0)
+    assert outcome["stopped"] == "max_steps"
+    assert all(torch.equal(a, b) for a, b in zip(unguarded.parameters(), guarded.parameters()))
+
+
 def test_a_set_already_at_its_target_takes_no_step(tiny):
     _, _, outcome = run(tiny, stop_acc=1.0)
     assert outcome["steps"] == 0
@@ -113,7 +144,8 @@ def test_npo_departs_from_ascent_after_its_first_step(tiny):
 
 @pytest.mark.parametrize("key,value", [("max_steps", "0"), ("method", "forget"), ("npo_beta", "0"),
                                        ("retain_weight", "-1"), ("stop_acc", "1.5"), ("eval_every", "two"),
-                                       ("stop_at_removal", "maybe"), ("controls", "everything")])
+                                       ("stop_at_removal", "maybe"), ("controls", "everything"),
+                                       ("max_guard_drop", "-0.1")])
 def test_a_bad_setting_names_its_key(key, value):
     with pytest.raises(SettingsError, match=rf"\[unlearn\] {key}"):
         load_settings(ROOT/"settings.ini", {f"unlearn.{key}": value})
@@ -127,7 +159,8 @@ def test_an_ablation_needs_its_unlearn_control():
 
 
 @pytest.mark.parametrize("key,value", [("max_steps", -1), ("batch_size", 2.5), ("lr", 0.0), ("npo_beta", -1.0),
-                                       ("retain_weight", -0.5), ("eval_every", 0), ("stop_acc", 2.0)])
+                                       ("retain_weight", -0.5), ("eval_every", 0), ("stop_acc", 2.0),
+                                       ("max_guard_drop", 1.5)])
 def test_a_bad_argument_names_itself(tiny, key, value):
     with pytest.raises(ValueError, match=key):
         run(tiny, **{key: value})

@@ -368,6 +368,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.study.gradient_explainer_names': ('study.html#gradient_explainer_names', 'xrlhf/study.py'),
                              'xrlhf.study.gradient_explanations': ('study.html#gradient_explanations', 'xrlhf/study.py'),
                              'xrlhf.study.has_truth': ('study.html#has_truth', 'xrlhf/study.py'),
+                             'xrlhf.study.heldout_halves': ('study.html#heldout_halves', 'xrlhf/study.py'),
                              'xrlhf.study.load_data': ('study.html#load_data', 'xrlhf/study.py'),
                              'xrlhf.study.load_responses': ('study.html#load_responses', 'xrlhf/study.py'),
                              'xrlhf.study.load_tokenizer_of': ('study.html#load_tokenizer_of', 'xrlhf/study.py'),

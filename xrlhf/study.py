@@ -40,10 +40,10 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'tokenizer_texts', 'no_truth', 'run_data', 'real_data', 'run_sft', 'new_reward_model', 'run_reward',
            'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'probe_tables', 'run_probes',
            'explained_size', 'gradient_explainer_names', 'gradient_explanations', 'run_explain', 'escape_cell',
-           'explanation_cards', 'show_cards', 'unlearned_reward_model', 'random_forget_set', 'reward_drop',
-           'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy', 'run_finetune', 'policy_winrates',
-           'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean', 'run_clean_reward', 'run_ablations',
-           'Stage', 'setting_value', 'make_registry', 'stage_dir']
+           'explanation_cards', 'show_cards', 'unlearned_reward_model', 'heldout_halves', 'random_forget_set',
+           'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy', 'run_finetune',
+           'policy_winrates', 'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean', 'run_clean_reward',
+           'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -511,10 +511,11 @@ def show_cards(data_dir: Path, unsatisfactory_dir: Path, explain_dir: Path, n=3)
 # %% ../nbs/10_study.ipynb #74c5de42
 def unlearned_reward_model(reward_model, tokenizer, comparisons: pd.DataFrame, forget_index, method: str,
                            unlearn: UnlearnConfig, reward: RewardConfig, model: ModelConfig, seed: int, sft_dir: Path,
-                           target_margin: float | None = None):
+                           target_margin: float | None = None, guard: pd.DataFrame | None = None):
     """The reward model with comparisons `forget_index` unlearned by `method`, the forget set, and the unlearning's
     outcome. `retrain` trains a new model, initialised as the original was, on the rest; the others unlearn (adapters
-    on) a copy by `xrlhf.unlearn.unlearn` with the [unlearn] budget and stop rule, down to `target_margin` if given."""
+    on) a copy by `xrlhf.unlearn.unlearn` with the [unlearn] budget and stop rule, down to `target_margin` if given,
+    held by the `guard` comparisons to `max_guard_drop`."""
     forget_index = list(forget_index)
     forget = comparisons.iloc[forget_index].reset_index(drop=True)
     rest = comparisons.drop(index=forget_index).reset_index(drop=True)
@@ -529,8 +530,16 @@ def unlearned_reward_model(reward_model, tokenizer, comparisons: pd.DataFrame, f
     unlearned, _, outcome = unlearn_reward_model(
         copy_with_adapters, tokenizer, forget, method, unlearn.max_steps, unlearn.lr, unlearn.batch_size, retain=rest,
         npo_beta=unlearn.npo_beta, retain_weight=unlearn.retain_weight, eval_every=unlearn.eval_every,
-        target_margin=target_margin, stop_acc=unlearn.stop_acc, seed=seed, max_length=model.max_length)
+        target_margin=target_margin, stop_acc=unlearn.stop_acc, guard=guard, max_guard_drop=unlearn.max_guard_drop,
+        seed=seed, max_length=model.max_length)
     return unlearned, forget, outcome
+
+def heldout_halves(heldout: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The held-out comparisons split in two by `seed`: the guard half, which unlearning's stop rule reads, and the
+    half the unlearning report scores, which nothing that chooses a model sees."""
+    order = np.random.default_rng(seed).permutation(len(heldout))
+    guard, reported = np.sort(order[:len(heldout) // 2]), np.sort(order[len(heldout) // 2:])
+    return heldout.iloc[guard].reset_index(drop=True), heldout.iloc[reported].reset_index(drop=True)
 
 def random_forget_set(n_comparisons: int, size: int, seed: int) -> list[int]:
     "The random control: `size` of the `n_comparisons` reward comparisons, drawn by `seed`."
@@ -568,12 +577,13 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     probes = {family: flaw_probes(World(seed), family, explain.probes, seed, claim_position=world.claim_position)
               for family in families if explain.probes}
 
+    guard, heldout = heldout_halves(splits["reward_eval"], seed)
     # the reward model before, scored once for the four reports (unlearned, two controls, exact removal)
-    before_scores = model_scores(reward_model, tokenizer, splits["reward_eval"], probes, queries, model.max_length)
+    before_scores = model_scores(reward_model, tokenizer, heldout, probes, queries, model.max_length)
 
     def report_of(unlearned, forget):
-        return unlearn_report(reward_model, unlearned, tokenizer, forget, splits["reward_eval"], probes, queries,
-                              model.max_length, before_scores)
+        return unlearn_report(reward_model, unlearned, tokenizer, forget, heldout, probes, queries, model.max_length,
+                              before_scores)
 
     # exact removal from the head on frozen features: what the explanation's linear model implies
     dphi = np.load(Path(reward_dir)/"dphi.npy").astype(np.float64)
@@ -582,7 +592,7 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     removal_margin = float((dphi[explained] @ exact_theta).mean()) if explained else None
     unlearned, forget, outcome = unlearned_reward_model(
         reward_model, tokenizer, comparisons, explained, unlearn.method, unlearn, reward, model, seed, sft_dir,
-        target_margin=removal_margin if unlearn.stop_at_removal else None)
+        target_margin=removal_margin if unlearn.stop_at_removal else None, guard=guard)
     report = report_of(unlearned, forget)
     report.update(method=unlearn.method, outcome=outcome, removal_margin=removal_margin,
                   unlearned_fraction=len(explained) / len(comparisons))
@@ -592,7 +602,8 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     for name in unlearn.controls:  # each costs an unlearning as long as the explained set's
         forget_index = control_sets[name]
         control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
-                                                            unlearn.method, unlearn, reward, model, seed, sft_dir)
+                                                            unlearn.method, unlearn, reward, model, seed, sft_dir,
+                                                            guard=guard)
         control_report = report_of(control, control_forget)
         report.update({f"{name}_{key}": control_report[key] for key in CONTROL_KEYS})
         save_model(control, tokenizer, out/name/"model")
@@ -833,7 +844,8 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
                 continue
             else:
                 removed, _, _ = unlearned_reward_model(reward_model, tokenizer, splits["reward"], explained,
-                                                       ABLATION_METHODS[name], unlearn, reward, model, seed, sft_dir)
+                                                       ABLATION_METHODS[name], unlearn, reward, model, seed, sft_dir,
+                                                       guard=heldout_halves(splits["reward_eval"], seed)[0])
             policies = fine_tuned(removed)
             drop = reward_drop(reward_model, removed, tokenizer, responses)
         else:

@@ -75,7 +75,7 @@ def stop_reason(forget_acc: float, forget_margin: float, target_margin: float | 
     return None
 
 # %% ../nbs/08_unlearn.ipynb #ecf0a9da
-def check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc):
+def check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc, max_guard_drop=1.0):
     "Reject values `unlearn` cannot run with, naming the argument (the [unlearn] key of the same name)."
     for name, value in dict(max_steps=max_steps, batch_size=batch_size, eval_every=eval_every).items():
         if not isinstance(value, (int, np.integer)) or value < 1:
@@ -83,16 +83,21 @@ def check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_
     for name, value in dict(lr=lr, npo_beta=npo_beta).items():
         if not value > 0: raise ValueError(f"unlearn {name} must be > 0, got {value!r}")
     if not retain_weight >= 0: raise ValueError(f"unlearn retain_weight must be >= 0, got {retain_weight!r}")
-    if not 0 <= stop_acc <= 1: raise ValueError(f"unlearn stop_acc must be in [0, 1], got {stop_acc!r}")
+    for name, value in dict(stop_acc=stop_acc, max_guard_drop=max_guard_drop).items():
+        if not 0 <= value <= 1: raise ValueError(f"unlearn {name} must be in [0, 1], got {value!r}")
 
 def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, lr=1e-4, batch_size=16,
             retain: pd.DataFrame | None = None, npo_beta=0.1, retain_weight=1.0, eval_every=5,
-            target_margin: float | None = None, stop_acc=0.5, seed=0, max_length=192):
+            target_margin: float | None = None, stop_acc=0.5, guard: pd.DataFrame | None = None, max_guard_drop=1.0,
+            seed=0, max_length=192):
     """Unlearn the `forget` comparisons from a copy of a reward model in at most `max_steps` steps, stopping early by
-    `stop_reason`. Returns the model, the log (one row per step; the forget set's scores where it was scored) and the
-    outcome: `steps` taken, why it `stopped`, the final `forget_acc` and `forget_margin`, and `seconds`."""
+    `stop_reason` at a scoring where the `guard` comparisons' accuracy is at most `max_guard_drop` below its start; at
+    the end of the budget, the model of the last scoring within the guard's budget is returned. Returns the model,
+    the log (one row per step; the forget set's and guard's scores where they were scored) and the outcome: `steps`
+    taken, why it `stopped`, the final `forget_acc` and `forget_margin` (and `guard_acc_before`/`_after`), and
+    `seconds`."""
     method = method_of(method)
-    check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc)
+    check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc, max_guard_drop)
     model = copy.deepcopy(model)
     if len(forget) == 0:
         return model, pd.DataFrame(), dict(steps=0, stopped="empty forget set", forget_acc=None, forget_margin=None,
@@ -109,17 +114,32 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
     reference = copy.deepcopy(model).eval().requires_grad_(False) if method == "npo" else None  # p_0 of NPO
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     log, stopped, step = [dict(step=0)], "max_steps", 0
+    guarded = None  # the last scoring within the guard's budget: its step, scores, guard accuracy and weights
     bar = progress(total=max_steps, desc=f"unlearn ({method})", leave=False)
     while True:
         if step % eval_every == 0 or step == max_steps:
             model.eval()
             scores = set_scores(model, tok, forget, max_length)
             log[-1].update(forget_acc=scores["acc"], forget_margin=scores["margin"])
+            within_guard = True
+            if guard is not None:
+                guard_acc = set_scores(model, tok, guard, max_length)["acc"]
+                log[-1].update(guard_acc=guard_acc)
+                guard_start = guard_acc if guarded is None else guard_start
+                # held-out accuracy dips and recovers as the retain term pulls back, so an excursion does not stop
+                within_guard = guard_acc >= guard_start - max_guard_drop
+                if within_guard:
+                    weights = {name: value.detach().clone() for name, value in model.state_dict().items()}
+                    guarded = dict(step=step, scores=scores, guard_acc=guard_acc, weights=weights)
             reason = stop_reason(scores["acc"], scores["margin"], target_margin, stop_acc)
-            if reason is not None:
+            if reason is not None and within_guard:
                 stopped = reason
                 break
-        if step == max_steps: break
+        if step == max_steps:
+            if not within_guard:  # the budget ran out beyond the guard's: back to its last scoring within
+                model.load_state_dict(guarded["weights"])
+                step, scores, guard_acc, stopped = guarded["step"], guarded["scores"], guarded["guard_acc"], "guard"
+            break
         model.train()
         batch = forget.iloc[rng.choice(len(forget), size=min(batch_size, len(forget)), replace=False)]
         margin = bt_margin(model, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
@@ -145,6 +165,8 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
     model.eval()
     outcome = dict(steps=step, stopped=stopped, forget_acc=scores["acc"], forget_margin=scores["margin"],
                    seconds=round(time.time() - start_time, 2))
+    if guard is not None:
+        outcome.update(guard_acc_before=guard_start, guard_acc_after=guard_acc)
     return model, pd.DataFrame(log), outcome
 
 # %% ../nbs/08_unlearn.ipynb #d3190183
