@@ -262,8 +262,9 @@ class UnlearnConfig:
                                    NON_NEGATIVE, 1.0)
     eval_every: int = setting("steps between scorings of the whole forget set, for the stop rule", POSITIVE, 5)
     stop_acc: float = setting("stop once the forget set's accuracy is at most this", UNIT, 0.5)
-    max_guard_drop: float = setting("stop before the guard half of the held-out comparisons loses more accuracy than "
-                                    "this, keeping the model of the scoring before (1: no guard)", UNIT, 1.0)
+    max_guard_drop: float = setting("stop only where the guard half of the held-out comparisons has lost at most this "
+                                    "accuracy; a budget ending beyond keeps the last scoring within (1: no guard)",
+                                    UNIT, 1.0)
     stop_at_removal: bool = setting("also stop once the forget set's mean margin is down to its margin after exact "
                                     "removal (the caller's target_margin)", None, False)
     controls: list[str] = setting("sets unlearned beside the explained one, the same way and size: random_set and/or "

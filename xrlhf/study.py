@@ -796,6 +796,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
         write_json(out/"metrics.json", {})
         return {}
     splits = load_data(data_dir)
+    guard = heldout_halves(splits["reward_eval"], seed)[0]  # the unlearn stage's guard half, for the method ablations
     tokenizer = load_tokenizer_of(data_dir)
     device = get_device()
     reward_model = load_reward_model(Path(reward_dir)/"model")
@@ -845,7 +846,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
             else:
                 removed, _, _ = unlearned_reward_model(reward_model, tokenizer, splits["reward"], explained,
                                                        ABLATION_METHODS[name], unlearn, reward, model, seed, sft_dir,
-                                                       guard=heldout_halves(splits["reward_eval"], seed)[0])
+                                                       guard=guard)
             policies = fine_tuned(removed)
             drop = reward_drop(reward_model, removed, tokenizer, responses)
         else:
