@@ -92,6 +92,24 @@ def test_the_guard_returns_the_last_model_within_its_budget(tiny):
     assert outcome["forget_margin"] == pytest.approx(expected["margin"], abs=1e-5)
 
 
+def test_the_guard_read_where_it_decides_returns_what_reading_it_everywhere_would(tiny):
+    heldout, tok = tiny["heldout"], tiny["tok"]
+    model, log, outcome = run(tiny, "ascent", max_steps=20, lr=3e-3, guard=heldout, max_guard_drop=0.0)
+    # the guard at every scoring, read off unguarded runs stopped there: the same seed takes the same steps
+    everywhere = {0: set_scores(tiny["rm"], tok, heldout)["acc"]}
+    for steps in range(2, 21, 2):
+        everywhere[steps] = set_scores(run(tiny, "ascent", max_steps=steps, lr=3e-3)[0], tok, heldout)["acc"]
+    within = [steps for steps, acc in everywhere.items() if acc >= everywhere[0]]
+    assert outcome["steps"] == within[-1] < 20
+    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), run(tiny, "ascent", max_steps=within[-1],
+                                                                          lr=3e-3)[0].parameters()))
+    # where the stop rule never holds and the run ends within, the guard is read at the start and the end only
+    _, log, outcome = run(tiny, max_steps=6, guard=heldout, max_guard_drop=1.0)
+    assert outcome["forget_acc"] > 0 and outcome["stopped"] == "max_steps"
+    assert log.dropna(subset=["guard_acc"]).step.tolist() == [0, 6]
+    assert log.dropna(subset=["forget_acc"]).step.tolist() == [0, 2, 4, 6]
+
+
 def test_heldout_halves_split_the_set_once_and_by_seed(tiny):
     from xrlhf.study import heldout_halves
     heldout = tiny["heldout"]

@@ -56,16 +56,16 @@ def features(model, tok, prompts, responses, batch_size=64, max_length=192, retu
     check_tokenizer(model, tok)
     device = next(model.parameters()).device
     model.eval()
-    phi_batches, reward_batches = [], []
+    # batches of similar length pad less (the study's scoring sets: a third of the tokens were padding)
+    order = np.argsort([len(prompt) + len(response) for prompt, response in zip(prompts, responses)], kind="stable")
+    all_phi = np.zeros((len(prompts), model.config.hidden_size), np.float32)
+    all_rewards = np.zeros(len(prompts), np.float32)
     for start in progress(range(0, len(prompts), batch_size), desc=desc, leave=False):
-        stop = start + batch_size
-        enc = encode_responses(tok, prompts[start:stop], responses[start:stop], max_length).to(device)
+        rows = order[start:start + batch_size]
+        enc = encode_responses(tok, [prompts[i] for i in rows], [responses[i] for i in rows], max_length).to(device)
         phi, reward = _phi_and_reward(model, enc)
-        phi_batches.append(phi.float().cpu())
-        reward_batches.append(reward.float().cpu())
-    hidden_size = model.config.hidden_size
-    all_phi = torch.cat(phi_batches).numpy() if phi_batches else np.zeros((0, hidden_size), np.float32)
-    all_rewards = torch.cat(reward_batches).numpy() if reward_batches else np.zeros(0, np.float32)
+        all_phi[rows] = phi.float().cpu().numpy()
+        all_rewards[rows] = reward.float().cpu().numpy()
     return (all_phi, all_rewards) if return_rewards else all_phi
 
 def rewards(model, tok, prompts, responses, **kw) -> np.ndarray:

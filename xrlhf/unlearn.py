@@ -95,7 +95,9 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
     the end of the budget, the model of the last scoring within the guard's budget is returned. Returns the model,
     the log (one row per step; the forget set's and guard's scores where they were scored) and the outcome: `steps`
     taken, why it `stopped`, the final `forget_acc` and `forget_margin` (and `guard_acc_before`/`_after`), and
-    `seconds`."""
+    `seconds`. The guard is scored only where its verdict decides something: at the start, where the stop rule holds,
+    at the budget's end and back from there to the last scoring within; so a guarded run keeps a copy of its trainable
+    weights at each scoring (`max_steps / eval_every` copies at most)."""
     method = method_of(method)
     check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc, max_guard_drop)
     model = copy.deepcopy(model)
@@ -114,31 +116,41 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
     reference = copy.deepcopy(model).eval().requires_grad_(False) if method == "npo" else None  # p_0 of NPO
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     log, stopped, step = [dict(step=0)], "max_steps", 0
-    guarded = None  # the last scoring within the guard's budget: its step, scores, guard accuracy and weights
+    scorings = {}  # step -> the forget set's scores and the trainable weights there, for a guard to send a run back
+    guard_accs = {}  # step -> the guard's accuracy, where it was scored
+
+    def guard_verdict(at_step):
+        "Whether the model is within the guard's budget, the guard scored once a step (the start's is the budget's)."
+        if at_step not in guard_accs:
+            guard_accs[at_step] = set_scores(model, tok, guard, max_length)["acc"]
+            log[at_step].update(guard_acc=guard_accs[at_step])
+        # held-out accuracy dips and recovers as the retain term pulls back, so an excursion does not stop a run
+        return guard_accs[at_step] >= guard_accs[0] - max_guard_drop
+
     bar = progress(total=max_steps, desc=f"unlearn ({method})", leave=False)
     while True:
         if step % eval_every == 0 or step == max_steps:
             model.eval()
             scores = set_scores(model, tok, forget, max_length)
             log[-1].update(forget_acc=scores["acc"], forget_margin=scores["margin"])
+            reason = stop_reason(scores["acc"], scores["margin"], target_margin, stop_acc)
             within_guard = True
             if guard is not None:
-                guard_acc = set_scores(model, tok, guard, max_length)["acc"]
-                log[-1].update(guard_acc=guard_acc)
-                guard_start = guard_acc if guarded is None else guard_start
-                # held-out accuracy dips and recovers as the retain term pulls back, so an excursion does not stop
-                within_guard = guard_acc >= guard_start - max_guard_drop
-                if within_guard:
-                    weights = {name: value.detach().clone() for name, value in model.state_dict().items()}
-                    guarded = dict(step=step, scores=scores, guard_acc=guard_acc, weights=weights)
-            reason = stop_reason(scores["acc"], scores["margin"], target_margin, stop_acc)
+                trainable = {name: value.detach().clone() for name, value in model.named_parameters()
+                             if value.requires_grad}
+                scorings[step] = dict(scores=scores, weights=trainable)
+                # the verdict matters at the start (the budget), where the rule would stop, and at the budget's end
+                if step == 0 or reason is not None or step == max_steps:
+                    within_guard = guard_verdict(step)
             if reason is not None and within_guard:
                 stopped = reason
                 break
         if step == max_steps:
             if not within_guard:  # the budget ran out beyond the guard's: back to its last scoring within
-                model.load_state_dict(guarded["weights"])
-                step, scores, guard_acc, stopped = guarded["step"], guarded["scores"], guarded["guard_acc"], "guard"
+                for step in sorted(scorings, reverse=True):  # the start is always within: the loop ends there at last
+                    model.load_state_dict(scorings[step]["weights"], strict=False)
+                    if guard_verdict(step): break
+                scores, stopped = scorings[step]["scores"], "guard"
             break
         model.train()
         batch = forget.iloc[rng.choice(len(forget), size=min(batch_size, len(forget)), replace=False)]
@@ -166,7 +178,7 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
     outcome = dict(steps=step, stopped=stopped, forget_acc=scores["acc"], forget_margin=scores["margin"],
                    seconds=round(time.time() - start_time, 2))
     if guard is not None:
-        outcome.update(guard_acc_before=guard_start, guard_acc_after=guard_acc)
+        outcome.update(guard_acc_before=guard_accs[0], guard_acc_after=guard_accs[step])
     return model, pd.DataFrame(log), outcome
 
 # %% ../nbs/08_unlearn.ipynb #d3190183
