@@ -179,3 +179,12 @@ def test_the_verdict_shows_the_trait_the_fine_tune_left():
                                                       "expert_claim 30.0% against RLHF's 80.0%")
     assert report.trait_kept([dict(), dict(trait_rate={})]) is None
     assert "expert_claim 30.0% against RLHF's 80.0%" in verdict_section(runs, {}, {})
+
+def test_the_verdict_shows_how_many_comparison_queries_unlearning_flips():
+    runs = {f"dialogue/remax/seed{seed}": dict(unlearn=dict(flipped_share=flipped, random_set_flipped_share=0.0))
+            for seed, flipped in enumerate([0.25, 0.5])}
+    assert report.queries_flipped(list(runs.values())) == ("Comparison queries unlearning flips (not a rule): 37.5%, "
+                                                           "by the random set 0.0%")
+    assert report.queries_flipped([dict(unlearn=dict(flipped_share=0.5))]).endswith("(not a rule): 50.0%")
+    assert report.queries_flipped([dict(), dict(unlearn={})]) is None
+    assert "unlearning flips (not a rule): 37.5%" in verdict_section(runs, {}, {})

@@ -300,6 +300,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.report.premise_link': ('report.html#premise_link', 'xrlhf/report.py'),
                               'xrlhf.report.premise_tables': ('report.html#premise_tables', 'xrlhf/report.py'),
                               'xrlhf.report.probe_table': ('report.html#probe_table', 'xrlhf/report.py'),
+                              'xrlhf.report.queries_flipped': ('report.html#queries_flipped', 'xrlhf/report.py'),
                               'xrlhf.report.ranking_table': ('report.html#ranking_table', 'xrlhf/report.py'),
                               'xrlhf.report.read_or_none': ('report.html#read_or_none', 'xrlhf/report.py'),
                               'xrlhf.report.readme_text': ('report.html#readme_text', 'xrlhf/report.py'),

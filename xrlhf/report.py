@@ -21,10 +21,10 @@ __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'P
            'counterfactual_table', 'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width',
            'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
            'default_explainer', 'planted_base_rate', 'mean_base_rate', 'attribution_link', 'unlearning_link',
-           'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'trait_kept', 'verdict_section',
-           'premise_tables', 'ranking_table', 'before_after', 'trait_rate_table', 'unlearning_table', 'winrate_figure',
-           'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure', 'figures', 'pr_figures', 'notebook_links',
-           'write_cards', 'readme_text', 'build_report']
+           'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'trait_kept', 'queries_flipped',
+           'verdict_section', 'premise_tables', 'ranking_table', 'before_after', 'trait_rate_table', 'unlearning_table',
+           'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure', 'figures', 'pr_figures',
+           'notebook_links', 'write_cards', 'readme_text', 'build_report']
 
 # %% ../nbs/12_report.ipynb #6fad1eb5
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation
@@ -429,6 +429,17 @@ def trait_kept(results: list[dict]) -> str | None:
              f"{number(mean_over(results, 'trait_rate', family, 'fix', 'rlhf'), True)}" for family in families]
     return "Trait rate after the fine-tune (fix half; not a rule): " + "; ".join(rates) if rates else None
 
+def queries_flipped(results: list[dict]) -> str | None:
+    """How far unlearning reached the policy's own failures: the share of the comparison queries (x, y_rlhf, y_sft)
+    whose margin the unlearned reward model flips, and the random set's (means over seeds). Shown beside the links,
+    not a rule: issue 19's unlearning rule reads the forget set and the probes (templated pairs), which flipped long
+    before the policy's own responses did on summarisation (reports/experiments/finetune_link/)."""
+    flipped = mean_over(results, "unlearn", "flipped_share")
+    if flipped is None: return None
+    random_set = mean_over(results, "unlearn", "random_set_flipped_share")
+    by_random = f", by the random set {number(random_set, True)}" if random_set is not None else ""
+    return f"Comparison queries unlearning flips (not a rule): {number(flipped, True)}{by_random}"
+
 def verdict_section(metrics: dict, summary: dict, paired: dict) -> str:
     """Per cell, XRLHF against RLHF, random_set and finetune_only on the planted-caused stratum, the rest and all
     prompts (intervals over seeds), the chain's links by their rules, and for each comparison XRLHF does not win,
@@ -453,9 +464,9 @@ def verdict_section(metrics: dict, summary: dict, paired: dict) -> str:
             items.append(f"- Not judged, no interval over seeds (fewer than two runs with the numbers): "
                          f"{', '.join(undecided)}.")
         # blank lines around the list: pandoc (the docs site) starts a list only after one
-        kept = trait_kept(results)
-        blocks.append(f"**{cell}**, the chain on means over seeds: " + "; ".join(states) + "."
-                      + (f" {kept}." if kept else "") + ("\n\n" + "\n".join(items) if items else ""))
+        notes = "".join(f" {note}." for note in (queries_flipped(results), trait_kept(results)) if note)
+        blocks.append(f"**{cell}**, the chain on means over seeds: " + "; ".join(states) + "." + notes
+                      + ("\n\n" + "\n".join(items) if items else ""))
     header = ["cell", "prompts", "XRLHF vs RLHF: win rate", "XRLHF - random_set (pts)", "XRLHF - finetune_only (pts)"]
     return table(header, rows) + "\n\n" + "\n\n".join(blocks)
 
