@@ -357,6 +357,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.stats.paired_comparison': ('stats.html#paired_comparison', 'xrlhf/stats.py'),
                              'xrlhf.stats.run_metrics': ('stats.html#run_metrics', 'xrlhf/stats.py'),
                              'xrlhf.stats.seed_interval': ('stats.html#seed_interval', 'xrlhf/stats.py'),
+                             'xrlhf.stats.seeds_for_half_width': ('stats.html#seeds_for_half_width', 'xrlhf/stats.py'),
                              'xrlhf.stats.t_half_width': ('stats.html#t_half_width', 'xrlhf/stats.py')},
             'xrlhf.study': { 'xrlhf.study.Stage': ('study.html#stage', 'xrlhf/study.py'),
                              'xrlhf.study.Stage.settings_of': ('study.html#stage.settings_of', 'xrlhf/study.py'),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from .core import read_json, read_manifest, write_json, ArtifactError, Settings, settings_hash
 from .premise import PREMISE_RULES
-from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig, t_half_width
+from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig, t_half_width, seeds_for_half_width
 from .study import CONTROLS, STAGES, stage_dir, explanation_cards
 
 # %% auto #0
@@ -250,15 +250,20 @@ def cell_headline_table(summary: dict) -> str:
 HALF_WIDTH_TARGET = 0.04  # issue 21: XRLHF vs RLHF on all prompts known to within 4 points each side in every cell
 
 def half_width_table(summary: dict, comparison: str = "xrlhf_vs_rlhf") -> str:
-    "The half-width of the interval over seeds that the study achieved, per cell, on all prompts of both halves."
+    """The half-width of the interval over seeds that the study achieved, per cell, on all prompts of both halves, and
+    the seeds the target half-width would take at the seed SD measured on all prompts."""
     rows = []
     for cell, comparisons in summary.items():
         widths = [half_width(dig(comparisons, comparison, subset)) for subset in ("all", "test_all")]
         within = "n/a" if widths[0] is None else ("yes" if widths[0] <= HALF_WIDTH_TARGET else "no")
         seeds = dig(comparisons, comparison, "all", "n_seeds") or 0
-        rows.append([cell, *("n/a" if width is None else f"{100 * width:.2f}" for width in widths), seeds, within])
-    return table(["cell", f"{comparison} (all): half-width (pts)", "(test: all)", "seeds",
-                  f"all within {100 * HALF_WIDTH_TARGET:.0f} points"], rows)
+        sd = dig(comparisons, comparison, "all", "sd")
+        needed = "n/a" if sd is None else seeds_for_half_width(sd, HALF_WIDTH_TARGET)
+        rows.append([cell, *("n/a" if width is None else f"{100 * width:.2f}" for width in widths), seeds, within,
+                     needed])
+    target = f"{100 * HALF_WIDTH_TARGET:.0f} points"
+    return table(["cell", f"{comparison} (all): half-width (pts)", "(test: all)", "seeds", f"all within {target}",
+                  f"seeds for {target} at this SD"], rows)
 
 _PAIRED_SUBSETS = ("unsat_caused", "unsat_other", "unsat", "sat", "all", "test_all")  # metrics.json has every subset
 
@@ -830,7 +835,9 @@ def readme_text(settings: Settings, metrics: dict, runs, figure_names: list[str]
         "## Premise", "", _PREMISE_PROSE, "", premise_tables(metrics), "",
         "## Headline by cell", "", _HEADLINE_PROSE, "", cell_headline_table(summary), "",
         f"Half-width of the 95% interval over seeds achieved for XRLHF vs RLHF on all prompts (issue 21's target: "
-        f"at most {100 * HALF_WIDTH_TARGET:.0f} points each side in every cell):", "", half_width_table(summary), "",
+        f"at most {100 * HALF_WIDTH_TARGET:.0f} points each side in every cell), and the number of seeds that target "
+        "would take at the seed SD the study measured (`xrlhf.stats.seeds_for_half_width`):", "",
+        half_width_table(summary), "",
         "## XRLHF against each ablation, paired by seed", "", _PAIRED_PROSE, "", _ABLATION_PROSE, "",
         paired_table(paired), "",
         "## Attribution as ranking", "", _RANKING_PROSE, "", ranking_table(metrics), "",

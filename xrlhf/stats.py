@@ -9,8 +9,8 @@ import numpy as np
 from scipy import stats
 
 # %% auto #0
-__all__ = ['TOP_LEVEL_KEYS', 't_half_width', 'seed_interval', 'paired_comparison', 'holm', 'run_metrics', 'cell_of',
-           'cell_runs', 'dig', 'cell_summary', 'cell_paired']
+__all__ = ['TOP_LEVEL_KEYS', 't_half_width', 'seed_interval', 'paired_comparison', 'holm', 'seeds_for_half_width',
+           'run_metrics', 'cell_of', 'cell_runs', 'dig', 'cell_summary', 'cell_paired']
 
 # %% ../nbs/11a_stats.ipynb #90d362b6
 def t_half_width(sd: float, n: int, confidence: float = 0.95) -> float:
@@ -57,6 +57,13 @@ def holm(pvalues: dict) -> dict:
         adjusted[name] = running_max
     return {name: adjusted.get(name) for name in pvalues}
 
+
+# %% ../nbs/11a_stats.ipynb #046cbfb3
+def seeds_for_half_width(sd: float, half_width: float, confidence: float = 0.95, max_seeds: int = 10_000) -> int | None:
+    """The fewest seeds (at least 2) whose t-interval for the mean is at most `half_width` each side when their SD is
+    `sd`; None past `max_seeds`."""
+    if half_width <= 0: raise ValueError(f"seeds_for_half_width: half_width must be positive, got {half_width}")
+    return next((n for n in range(2, max_seeds + 1) if t_half_width(sd, n, confidence) <= half_width), None)
 
 # %% ../nbs/11a_stats.ipynb #68f9a1c5
 TOP_LEVEL_KEYS = ("summary", "paired")  # metrics.json's entries beside the runs: every loop over runs skips them
