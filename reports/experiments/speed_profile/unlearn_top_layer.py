@@ -1,12 +1,11 @@
 """unlearn_top_layer.py TASK ALG SEED FROZEN: the unlearn stage with the reward model's embeddings and its first FROZEN layers frozen
 (only the rest and the head unlearn), from the committed study's artifacts (/work/study8); prints the unlearning report
-beside the committed one. One torch thread."""
-import json, sys, time, tempfile, torch
-torch.set_num_threads(1)
+beside the committed one. Torch threads pinned as the pipeline pins them ($XRLHF_THREADS)."""
+import json, sys, time, tempfile
 from pathlib import Path
-from xrlhf.core import load_settings
 from xrlhf import study
 from xrlhf.models import load_reward_model as _load
+from xrlhf.pipeline import open_stage
 task, alg, seed, frozen = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 def load_frozen(path):
     model = _load(path)
@@ -14,14 +13,11 @@ def load_frozen(path):
     for layer in model.gpt_neox.layers[:frozen]: layer.requires_grad_(False)
     return model
 study.load_reward_model = load_frozen
-s = load_settings('/work/study8/settings.ini')
 root = Path('/work/study8/artifacts')
-st = study.STAGES['unlearn']
-kw = {f"{i}_dir": study.stage_dir(root, i, task, alg, seed) for i in st.inputs}
-kw |= {name: study.setting_value(s, name) for name in st.settings}
-kw |= dict(task=task, seed=seed)
+run = open_stage('unlearn', task, alg, seed, settings='/work/study8/settings.ini', quick=False, root=root,
+                 build_missing=False)
 started = time.time()
-report = st.run(Path(tempfile.mkdtemp()), **kw)
+report = run.stage.run(**run.arguments(Path(tempfile.mkdtemp())))
 seconds = time.time() - started
 committed = json.load(open(root/task/f"seed{seed}"/alg/"unlearn"/"metrics.json"))
 keys = ["forget_acc_after", "heldout_acc_before", "heldout_acc_after", "rm_prefers_flawed_after", "flipped_share",
@@ -31,4 +27,4 @@ row = dict(run=f"{task}/{alg}/seed{seed}", frozen=frozen, seconds=round(seconds,
            steps=report["outcome"]["steps"], committed_steps=committed["outcome"]["steps"],
            **{k: (round(report[k], 3), round(committed[k], 3)) for k in keys})
 print(json.dumps(row))
-with open('/work/prof3/toplayer/results.jsonl', 'a') as f: f.write(json.dumps(row) + "\n")
+with open(Path(__file__).with_suffix('.jsonl'), 'a') as f: f.write(json.dumps(row) + "\n")
