@@ -90,5 +90,5 @@ def mean_over_replicates(results: list[dict]) -> dict:
     mean = dict(rate=float(rates.mean()), ci_low=float(np.mean([result["ci_low"] for result in results])),
                 ci_high=float(np.mean([result["ci_high"] for result in results])),
                 se=float(np.mean([result["se"] for result in results])), n=results[0]["n"])
-    spread = float(rates.std(ddof=1)) if len(rates) > 1 else 0.0
+    spread = float(rates.std(ddof=1)) if len(rates) > 1 else None  # one replicate measures no spread
     return dict(mean, replicate_rates=rates.tolist(), replicate_sd=spread)
