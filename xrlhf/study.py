@@ -28,7 +28,7 @@ from .explain import (EXPLAINERS, attribution, attribution_ranking, comparison_q
 from .influence import (COMPARISON_COLUMNS, GRADIENT_EXPLAINERS, influence_scores, influence_selection,
                              tracin_scores)
 from .judges import llm_judge_pairwise, judge_summary, pref_win_rate
-from .unlearn import unlearn as unlearn_reward_model, unlearn_report, model_scores
+from .unlearn import unlearn as unlearn_reward_model, unlearn_report, model_scores, unlearning_heldout
 from .finetune import finetune as finetune_policy
 from .premise import (premise_metrics, premise_checks, unsat_strata, task_families, trait_rate,
                            planted_caused)
@@ -576,8 +576,8 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     families = task_families(world.flaws, task) if has_truth(data_dir) else []
     probes = {family: flaw_probes(World(seed), family, explain.probes, seed, claim_position=world.claim_position)
               for family in families if explain.probes}
-
-    guard, heldout = heldout_halves(splits["reward_eval"], seed)
+    world_settings = asdict(world) if has_truth(data_dir) else None  # fresh held-out comparisons come from the world
+    guard, heldout = heldout_halves(unlearning_heldout(splits["reward_eval"], world_settings, task, seed), seed)
     # the reward model before, scored once for the four reports (unlearned, two controls, exact removal)
     before_scores = model_scores(reward_model, tokenizer, heldout, probes, queries, model.max_length)
 
@@ -796,7 +796,9 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
         write_json(out/"metrics.json", {})
         return {}
     splits = load_data(data_dir)
-    guard = heldout_halves(splits["reward_eval"], seed)[0]  # the unlearn stage's guard half, for the method ablations
+    world_settings = asdict(world) if has_truth(data_dir) else None
+    # the unlearn stage's guard half, for the method ablations
+    guard = heldout_halves(unlearning_heldout(splits["reward_eval"], world_settings, task, seed), seed)[0]
     tokenizer = load_tokenizer_of(data_dir)
     device = get_device()
     reward_model = load_reward_model(Path(reward_dir)/"model")

@@ -13,11 +13,12 @@ import torch.nn.functional as F
 from .core import set_seed, progress
 from .reward import encode_responses, rewards
 from .sft import check_columns
+from .world import make_datasets
 
 # %% auto #0
 __all__ = ['METHODS', 'ALIASES', 'bt_margin', 'method_of', 'forget_loss', 'retain_loss', 'reward_margins', 'set_scores',
            'stop_reason', 'check_unlearn_args', 'unlearn', 'probe_preference', 'flipped_share', 'flips', 'model_scores',
-           'unlearn_report']
+           'unlearn_report', 'unlearning_heldout']
 
 # %% ../nbs/08_unlearn.ipynb #c951ed6e
 def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
@@ -234,3 +235,16 @@ def unlearn_report(before, after, tok, forget: pd.DataFrame, heldout: pd.DataFra
     report.update(families=families, n_queries=len(queries),
                   flipped_share=flips(scored["before"]["query_margins"], scored["after"]["query_margins"]))
     return report
+
+# %% ../nbs/08_unlearn.ipynb #a86013cb
+def unlearning_heldout(reward_eval: pd.DataFrame, world_settings: dict | None, task: str, seed: int) -> pd.DataFrame:
+    """`reward_eval` and, on the world (`world_settings`: its [world] settings; None for real data), as many
+    comparisons again, drawn and gold-labelled like them, on the validation prompts the world draws after its own
+    `n_validation`: prompts no split holds."""
+    if world_settings is None:
+        return reward_eval
+    n_validation = world_settings["n_validation"]
+    larger = make_datasets(dict(world_settings, n_validation=2 * n_validation), task, seed)
+    in_splits = set(larger["validation"].prompt[:n_validation])  # the validation prompts of the data itself
+    fresh = larger["reward_eval"][~larger["reward_eval"].prompt.isin(in_splits)]
+    return pd.concat([reward_eval, fresh], ignore_index=True)
