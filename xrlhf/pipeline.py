@@ -99,8 +99,10 @@ def reached_code(run) -> tuple[dict, set]:
                 if module.startswith("xrlhf."):
                     modules.add(module)
                 return
-            line = obj.__code__.co_firstlineno if inspect.isfunction(obj) else 0  # lambdas share a qualname
-            sources[f"{home}.{obj.__qualname__}:{line}"] = inspect.getsource(obj)
+            # lambdas share a qualname, so a lambda's name carries its line; a named function's does not, so that
+            # lines added above it (a new function, nbdev's `__all__` growing by a line) leave its stage's key alone
+            where = f":{obj.__code__.co_firstlineno}" if obj.__name__ == "<lambda>" else ""
+            sources[f"{home}.{obj.__qualname__}{where}"] = inspect.getsource(obj)
             functions = [obj] if inspect.isfunction(obj) else [f for f in vars(obj).values() if inspect.isfunction(f)]
             for function in functions:
                 for referred in referred_names(function.__code__):
