@@ -369,6 +369,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.study.explained_size': ('study.html#explained_size', 'xrlhf/study.py'),
                              'xrlhf.study.explanation_cards': ('study.html#explanation_cards', 'xrlhf/study.py'),
                              'xrlhf.study.finetuned_policy': ('study.html#finetuned_policy', 'xrlhf/study.py'),
+                             'xrlhf.study.gold_component_means': ('study.html#gold_component_means', 'xrlhf/study.py'),
                              'xrlhf.study.gradient_explainer_names': ('study.html#gradient_explainer_names', 'xrlhf/study.py'),
                              'xrlhf.study.gradient_explanations': ('study.html#gradient_explanations', 'xrlhf/study.py'),
                              'xrlhf.study.has_truth': ('study.html#has_truth', 'xrlhf/study.py'),

@@ -14,7 +14,7 @@ import torch
 from .core import (SECTIONS, Settings, WorldConfig, ModelConfig, SFTConfig, RewardConfig, RLConfig, ExplainConfig,
                         UnlearnConfig, FinetuneConfig, EvaluateConfig, AblationsConfig, ABLATION_NAMES,
                         UNLEARN_CONTROLS, set_seed, write_json, read_json, get_device)
-from .world import World, world_of, make_datasets, in_flaw_region, flaw_probes, FLAWS
+from .world import World, world_of, make_datasets, in_flaw_region, flaw_probes, gold_components, FLAWS
 from .models import (build_tokenizer, build_policy, build_reward_model, save_model, load_policy, load_reward_model,
                           load_tokenizer, adapt, merge_lora, from_hub)
 from .sft import sft as sft_train
@@ -42,8 +42,9 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'explained_size', 'gradient_explainer_names', 'gradient_explanations', 'run_explain', 'escape_cell',
            'explanation_cards', 'show_cards', 'unlearned_reward_model', 'heldout_halves', 'random_forget_set',
            'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy', 'run_finetune',
-           'policy_winrates', 'winrate_subsets', 'trait_table', 'run_evaluate', 'replicate_mean', 'run_clean_reward',
-           'run_ablations', 'Stage', 'setting_value', 'make_registry', 'stage_dir']
+           'policy_winrates', 'winrate_subsets', 'trait_table', 'gold_component_means', 'run_evaluate',
+           'replicate_mean', 'run_clean_reward', 'run_ablations', 'Stage', 'setting_value', 'make_registry',
+           'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -723,6 +724,14 @@ def trait_table(seed: int, families: list[str], responses: pd.DataFrame, policie
                      for name in ("fix", "test")}
             for family in families}
 
+def gold_component_means(w: World, prompts, policies: dict) -> dict:
+    """`{policy: {component: mean}}`: each named component of the gold utility (`xrlhf.world.gold_components`)
+    averaged over a policy's responses to `prompts` (`policies`: name -> one response per prompt). A win rate says
+    that a policy gained; these say in what (dialogue: politeness is the opener the fine-tune may take up)."""
+    return {policy: pd.DataFrame([gold_components(w, prompt, text) for prompt, text in zip(prompts, texts)])
+                      .mean().round(4).to_dict()
+            for policy, texts in policies.items()}
+
 def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_dir: Path, task: str, seed: int,
                  rl: RLConfig, world: WorldConfig, evaluate: EvaluateConfig, judge: str, root: Path) -> dict:
     """Step 8: XRLHF's policy against RLHF's and SFT's, by win rate on every prompt subset of both halves, averaged
@@ -739,9 +748,9 @@ def run_evaluate(out: Path, data_dir: Path, unsatisfactory_dir: Path, finetune_d
         results.append(result)
     metrics = replicate_mean(results)
     if has_truth(data_dir):  # did the fine-tune take the planted trait out of the policy? (replicate 0)
-        metrics["trait_rate"] = trait_table(seed, task_families(world.flaws, task), responses,
-                                            dict(sft=responses.response_sft, rlhf=responses.response_rlhf,
-                                                 xrlhf=judged[0].response_xrlhf))
+        policies = dict(sft=responses.response_sft, rlhf=responses.response_rlhf, xrlhf=judged[0].response_xrlhf)
+        metrics["trait_rate"] = trait_table(seed, task_families(world.flaws, task), responses, policies)
+        metrics["gold_components"] = gold_component_means(world_of(asdict(world), seed), responses.prompt, policies)
     # replicate 0's rows first, in the unsatisfactory artifact's order: row i is prompt i there
     pd.concat(judged, ignore_index=True).to_parquet(out/"responses.parquet")
     write_json(out/"metrics.json", metrics)
