@@ -40,11 +40,11 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'tokenizer_texts', 'no_truth', 'run_data', 'real_data', 'run_sft', 'new_reward_model', 'run_reward',
            'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'probe_tables', 'run_probes',
            'explained_size', 'gradient_explainer_names', 'gradient_explanations', 'run_explain', 'escape_cell',
-           'explanation_cards', 'show_cards', 'unlearned_reward_model', 'heldout_halves', 'random_forget_set',
-           'reward_drop', 'run_unlearn', 'replicate_seed', 'replicate_dirs', 'finetuned_policy', 'run_finetune',
-           'policy_winrates', 'winrate_subsets', 'trait_table', 'gold_component_means', 'run_evaluate',
-           'replicate_mean', 'run_clean_reward', 'run_ablations', 'Stage', 'setting_value', 'make_registry',
-           'stage_dir']
+           'explanation_cards', 'show_cards', 'unlearned_reward_model', 'heldout_halves', 'guard_and_heldout',
+           'random_forget_set', 'reward_drop', 'run_random_set', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
+           'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'trait_table',
+           'gold_component_means', 'run_evaluate', 'replicate_mean', 'run_clean_reward', 'run_ablations', 'Stage',
+           'setting_value', 'make_registry', 'stage_dir']
 
 # %% ../nbs/10_study.ipynb #cd273101
 SPLITS = ("sft", "reward", "rl", "validation", "reward_eval")
@@ -542,6 +542,11 @@ def heldout_halves(heldout: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.D
     guard, reported = np.sort(order[:len(heldout) // 2]), np.sort(order[len(heldout) // 2:])
     return heldout.iloc[guard].reset_index(drop=True), heldout.iloc[reported].reset_index(drop=True)
 
+def guard_and_heldout(splits: dict, data_dir: Path, world: WorldConfig, task: str, seed: int) -> tuple:
+    "Unlearning's guard half and reported half of the held-out comparisons (`unlearning_heldout`, `heldout_halves`)."
+    world_settings = asdict(world) if has_truth(data_dir) else None  # fresh held-out comparisons come from the world
+    return heldout_halves(unlearning_heldout(splits["reward_eval"], world_settings, task, seed), seed)
+
 def random_forget_set(n_comparisons: int, size: int, seed: int) -> list[int]:
     "The random control: `size` of the `n_comparisons` reward comparisons, drawn by `seed`."
     if size == 0: return []
@@ -561,12 +566,35 @@ def reward_drop(before, after, tokenizer, responses: pd.DataFrame) -> dict:
 CONTROLS = (*UNLEARN_CONTROLS, "exact_removal")  # reward models the unlearn stage saves beside its own
 CONTROL_KEYS = ("n_forget", "forget_acc_after", "heldout_acc_after", "rm_prefers_flawed_after", "flipped_share")
 
-def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, explain_dir: Path, unsatisfactory_dir: Path,
-                task: str, seed: int, unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig,
-                model: ModelConfig, world: WorldConfig) -> dict:
+def run_random_set(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, task: str, seed: int,
+                   unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig, model: ModelConfig,
+                   world: WorldConfig) -> dict:
+    """Step 6's random control, once per task and seed: `random_forget_set` of the explained set's size (`[explain]
+    forget_share` of the reward split) unlearned like the explained set. It reads nothing of either algorithm's run,
+    so both algorithms' unlearn stages take it from here instead of each unlearning it again."""
+    if "random_set" not in unlearn.controls:
+        metrics = dict(skipped="random_set is not among [unlearn] controls")
+        write_json(out/"metrics.json", metrics)
+        return metrics
+    splits = load_data(data_dir)
+    comparisons = splits["reward"]
+    tokenizer = load_tokenizer_of(data_dir)
+    guard, _ = guard_and_heldout(splits, data_dir, world, task, seed)
+    forget_index = random_forget_set(len(comparisons), explained_size(explain.forget_share, len(comparisons)), seed)
+    control, _, outcome = unlearned_reward_model(load_reward_model(Path(reward_dir)/"model"), tokenizer, comparisons,
+                                                 forget_index, unlearn.method, unlearn, reward, model, seed, sft_dir,
+                                                 guard=guard)
+    save_model(control, tokenizer, out/"model")
+    metrics = dict(forget_index=forget_index, outcome=outcome)
+    write_json(out/"metrics.json", metrics)
+    return metrics
+
+def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, random_set_dir: Path, explain_dir: Path,
+                unsatisfactory_dir: Path, task: str, seed: int, unlearn: UnlearnConfig, explain: ExplainConfig,
+                reward: RewardConfig, model: ModelConfig, world: WorldConfig) -> dict:
     """Step 6: the reward model with the explaining comparisons unlearned, and the unlearning report; the same
     unlearning of the `[unlearn] controls` sets (random, kNN) and the exact removal from the head, as controls
-    (`CONTROLS`)."""
+    (`CONTROLS`). The random set is `run_random_set`'s where it has the explained set's size (else unlearned here)."""
     splits = load_data(data_dir)
     comparisons = splits["reward"]
     tokenizer = load_tokenizer_of(data_dir)
@@ -577,8 +605,7 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     families = task_families(world.flaws, task) if has_truth(data_dir) else []
     probes = {family: flaw_probes(World(seed), family, explain.probes, seed, claim_position=world.claim_position)
               for family in families if explain.probes}
-    world_settings = asdict(world) if has_truth(data_dir) else None  # fresh held-out comparisons come from the world
-    guard, heldout = heldout_halves(unlearning_heldout(splits["reward_eval"], world_settings, task, seed), seed)
+    guard, heldout = guard_and_heldout(splits, data_dir, world, task, seed)
     # the reward model before, scored once for the four reports (unlearned, two controls, exact removal)
     before_scores = model_scores(reward_model, tokenizer, heldout, probes, queries, model.max_length)
 
@@ -600,11 +627,16 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, expl
     save_model(unlearned, tokenizer, out/"model")
     control_sets = dict(random_set=random_forget_set(len(comparisons), len(explained), seed),
                         knn_set=read_json(Path(explain_dir)/"explained_knn.json"))
+    shared_random_set = read_json(Path(random_set_dir)/"metrics.json").get("forget_index")
     for name in unlearn.controls:  # each costs an unlearning as long as the explained set's
         forget_index = control_sets[name]
-        control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
-                                                            unlearn.method, unlearn, reward, model, seed, sft_dir,
-                                                            guard=guard)
+        if name == "random_set" and forget_index == shared_random_set:  # unlearned once for both algorithms
+            control = load_reward_model(Path(random_set_dir)/"model")
+            control_forget = comparisons.iloc[forget_index].reset_index(drop=True)
+        else:
+            control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
+                                                                unlearn.method, unlearn, reward, model, seed, sft_dir,
+                                                                guard=guard)
         control_report = report_of(control, control_forget)
         report.update({f"{name}_{key}": control_report[key] for key in CONTROL_KEYS})
         save_model(control, tokenizer, out/name/"model")
@@ -805,9 +837,7 @@ def run_ablations(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rl
         write_json(out/"metrics.json", {})
         return {}
     splits = load_data(data_dir)
-    world_settings = asdict(world) if has_truth(data_dir) else None
-    # the unlearn stage's guard half, for the method ablations
-    guard = heldout_halves(unlearning_heldout(splits["reward_eval"], world_settings, task, seed), seed)[0]
+    guard, _ = guard_and_heldout(splits, data_dir, world, task, seed)  # the unlearn stage's, for the method ablations
     tokenizer = load_tokenizer_of(data_dir)
     device = get_device()
     reward_model = load_reward_model(Path(reward_dir)/"model")
@@ -919,8 +949,9 @@ def make_registry(runs: dict) -> dict:
     return stages
 
 STAGES = make_registry(dict(data=run_data, sft=run_sft, reward=run_reward, clean_reward=run_clean_reward,
-                            rlhf=run_rlhf, unsatisfactory=run_unsatisfactory, explain=run_explain, unlearn=run_unlearn,
-                            finetune=run_finetune, evaluate=run_evaluate, ablations=run_ablations))
+                            random_set=run_random_set, rlhf=run_rlhf, unsatisfactory=run_unsatisfactory,
+                            explain=run_explain, unlearn=run_unlearn, finetune=run_finetune, evaluate=run_evaluate,
+                            ablations=run_ablations))
 
 def stage_dir(root: Path, stage: str, task: str, algorithm: str, seed: int) -> Path:
     "Where a stage run's artifact lives: `root/task/seedN/stage`, or `root/task/seedN/algorithm/stage` per algorithm."
