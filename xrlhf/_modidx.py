@@ -287,6 +287,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.report.gold_vs_kl_figure': ('report.html#gold_vs_kl_figure', 'xrlhf/report.py'),
                               'xrlhf.report.half_width': ('report.html#half_width', 'xrlhf/report.py'),
                               'xrlhf.report.half_width_table': ('report.html#half_width_table', 'xrlhf/report.py'),
+                              'xrlhf.report.heldout_change': ('report.html#heldout_change', 'xrlhf/report.py'),
                               'xrlhf.report.link': ('report.html#link', 'xrlhf/report.py'),
                               'xrlhf.report.mean_base_rate': ('report.html#mean_base_rate', 'xrlhf/report.py'),
                               'xrlhf.report.mean_over': ('report.html#mean_over', 'xrlhf/report.py'),

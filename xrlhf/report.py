@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from .core import read_json, read_manifest, write_json, ArtifactError, Settings, settings_hash
 from .premise import PREMISE_RULES
-from .stats import run_metrics, cell_runs, cell_summary, cell_paired, dig, t_half_width, seeds_for_half_width
+from .stats import (run_metrics, cell_runs, cell_summary, cell_paired, dig, t_half_width, seeds_for_half_width,
+                         seed_interval)
 from .study import CONTROLS, STAGES, stage_dir, explanation_cards
 
 # %% auto #0
@@ -22,9 +23,9 @@ __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'P
            'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
            'default_explainer', 'planted_base_rate', 'mean_base_rate', 'attribution_link', 'unlearning_link',
            'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'trait_kept', 'queries_flipped',
-           'verdict_section', 'premise_tables', 'ranking_table', 'before_after', 'trait_rate_table', 'unlearning_table',
-           'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure', 'figures', 'pr_figures',
-           'notebook_links', 'write_cards', 'readme_text', 'build_report']
+           'verdict_section', 'premise_tables', 'ranking_table', 'before_after', 'trait_rate_table', 'heldout_change',
+           'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure',
+           'figures', 'pr_figures', 'notebook_links', 'write_cards', 'readme_text', 'build_report']
 
 # %% ../nbs/12_report.ipynb #6fad1eb5
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation
@@ -555,6 +556,16 @@ def trait_rate_table(metrics: dict) -> str:
 
 _SET_NAMES = dict(random_set="random set", knn_set="kNN set", exact_removal="exact removal")
 
+def heldout_change(results: list[dict]) -> str:
+    """The reported held-out accuracy's change in points, mean over a cell's runs with its 95% t-interval over seeds:
+    a 2-point bar (issue 19) read off a mean of ten noisy runs needs the interval beside it."""
+    changes = [100 * (dig(result, "unlearn", "heldout_acc_after") - dig(result, "unlearn", "heldout_acc_before"))
+               for result in results if dig(result, "unlearn", "heldout_acc_after") is not None]
+    change = seed_interval(changes)
+    if change["ci_low"] is None:
+        return signed_points(None if change["mean"] is None else change["mean"] / 100)
+    return f"{change['mean']:+.1f} [{change['ci_low']:+.1f}, {change['ci_high']:+.1f}]"
+
 def unlearning_table(metrics: dict) -> str:
     """Unlearning per cell, means over seeds: forget and held-out accuracy and the probes' preference for the planted
     trait before and after, that preference after unlearning a random or kNN set of the same size, and the share of
@@ -569,8 +580,9 @@ def unlearning_table(metrics: dict) -> str:
         flipped = [number(mean_over(results, "unlearn", key), True)
                    for key in ("flipped_share", *(f"{which}_flipped_share" for which in sets))]
         rows.append([cell, before_after(results, "forget_acc"), before_after(results, "heldout_acc"),
-                     before_after(results, "rm_prefers_flawed"), *after, *flipped, seeds_with(results, "unlearn")])
-    return table(["cell", "forget acc. before -> after", "held-out acc. before -> after",
+                     heldout_change(results), before_after(results, "rm_prefers_flawed"), *after, *flipped,
+                     seeds_with(results, "unlearn")])
+    return table(["cell", "forget acc. before -> after", "held-out acc. before -> after", "held-out change, pts [95%]",
                   "RM prefers flawed before -> after", *(f"after, {_SET_NAMES[which]}" for which in sets),
                   "flipped: explained", *(f"flipped: {_SET_NAMES[which]}" for which in sets), "seeds"], rows)
 
@@ -767,7 +779,8 @@ _UNLEARN_PROSE = ("The unlearn stage's report, means over seeds. `forget acc.`: 
                   "unlearned comparisons; `RM prefers flawed`: share of probes on which it prefers the flawed response "
                   "(mean over the task's families), then after unlearning a random (or kNN) set of the same size "
                   "instead; `flipped`: share of unsatisfactory comparison queries whose margin r(x, y_rlhf) - "
-                  "r(x, y_sft) goes from > 0 to <= 0.")
+                  "r(x, y_sft) goes from > 0 to <= 0. `held-out acc.`: the half of the held-out comparisons that "
+                  "the stop rule's guard does not read; its change is in points, with a 95% interval over seeds.")
 _TRAIT_PROSE = ("Share of each policy's greedy responses, to the prompts of the planted family's region, that show its "
                 "trait (the false claim), per half, means over seeds. SFT and RLHF are the stored responses; XRLHF "
                 "and each ablation are replicate 0's. If unlearning worked, XRLHF shows the trait less often than RLHF "
