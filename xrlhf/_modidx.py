@@ -284,6 +284,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.report.default_explainer': ('report.html#default_explainer', 'xrlhf/report.py'),
                               'xrlhf.report.figures': ('report.html#figures', 'xrlhf/report.py'),
                               'xrlhf.report.finetune_link': ('report.html#finetune_link', 'xrlhf/report.py'),
+                              'xrlhf.report.gold_component_table': ('report.html#gold_component_table', 'xrlhf/report.py'),
                               'xrlhf.report.gold_vs_kl_figure': ('report.html#gold_vs_kl_figure', 'xrlhf/report.py'),
                               'xrlhf.report.half_width': ('report.html#half_width', 'xrlhf/report.py'),
                               'xrlhf.report.half_width_table': ('report.html#half_width_table', 'xrlhf/report.py'),

@@ -17,15 +17,16 @@ from .study import CONTROLS, STAGES, stage_dir, explanation_cards
 
 # %% auto #0
 __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'PROBED', 'HALF_WIDTH_TARGET',
-           'CHAIN_RULES', 'VERDICT_SUBSETS', 'AGAINST', 'read_or_none', 'collect_run', 'bracket', 'number',
-           'signed_points', 'percent_with_interval', 'table', 'run_table', 'subset_table', 'ablation_table',
+           'CHAIN_RULES', 'VERDICT_SUBSETS', 'AGAINST', 'GOLD_POLICIES', 'read_or_none', 'collect_run', 'bracket',
+           'number', 'signed_points', 'percent_with_interval', 'table', 'run_table', 'subset_table', 'ablation_table',
            'counterfactual_table', 'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width',
            'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
            'default_explainer', 'planted_base_rate', 'mean_base_rate', 'attribution_link', 'unlearning_link',
            'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'trait_kept', 'queries_flipped',
-           'verdict_section', 'premise_tables', 'ranking_table', 'before_after', 'trait_rate_table', 'heldout_change',
-           'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure', 'unlearning_figure', 'attribution_figure',
-           'figures', 'pr_figures', 'notebook_links', 'write_cards', 'readme_text', 'build_report']
+           'verdict_section', 'premise_tables', 'ranking_table', 'before_after', 'gold_component_table',
+           'trait_rate_table', 'heldout_change', 'unlearning_table', 'winrate_figure', 'gold_vs_kl_figure',
+           'unlearning_figure', 'attribution_figure', 'figures', 'pr_figures', 'notebook_links', 'write_cards',
+           'readme_text', 'build_report']
 
 # %% ../nbs/12_report.ipynb #6fad1eb5
 PAPER = {  # what the paper reports (paper.md), shown beside the kit's numbers; never used in a computation
@@ -537,6 +538,27 @@ def before_after(results: list[dict], name: str) -> str:
     return (f"{number(mean_over(results, 'unlearn', f'{name}_before'))} -> "
             f"{number(mean_over(results, 'unlearn', f'{name}_after'))}")
 
+GOLD_POLICIES = ("sft", "rlhf", "xrlhf")
+
+def gold_component_table(metrics: dict) -> str:
+    """Where each policy's gold utility comes from, per cell and component (world data): the mean over seeds of each
+    policy's mean component (the evaluate stage's `gold_components`, both halves), and XRLHF minus RLHF with its 95%
+    interval over seeds. A component no policy of the cell scores on is left out."""
+    rows = []
+    for cell, results in cell_runs(metrics).items():
+        per_run = [result["gold_components"] for result in results if result.get("gold_components")]
+        components = dict.fromkeys(component for run in per_run for policy in run.values() for component in policy)
+        for component in components:
+            means = [mean_over(results, "gold_components", policy, component) for policy in GOLD_POLICIES]
+            if not any(means):
+                continue
+            gains = seed_interval([run["xrlhf"][component] - run["rlhf"][component] for run in per_run])
+            gain = number(gains["mean"])
+            if gains["ci_low"] is not None:
+                gain = f"{gains['mean']:+.3f} [{gains['ci_low']:+.3f}, {gains['ci_high']:+.3f}]"
+            rows.append([cell, component, *(number(mean) for mean in means), gain, gains["n_seeds"]])
+    return table(["cell", "component", "SFT", "RLHF", "XRLHF", "XRLHF - RLHF [95%]", "seeds"], rows) if rows else ""
+
 def trait_rate_table(metrics: dict) -> str:
     """How often each policy's greedy responses show a planted trait, per cell, family and half, means over seeds:
     SFT, RLHF, XRLHF (the evaluate stage's `trait_rate`) and each ablation's policy."""
@@ -781,6 +803,10 @@ _UNLEARN_PROSE = ("The unlearn stage's report, means over seeds. `forget acc.`: 
                   "instead; `flipped`: share of unsatisfactory comparison queries whose margin r(x, y_rlhf) - "
                   "r(x, y_sft) goes from > 0 to <= 0. `held-out acc.`: the half of the held-out comparisons that "
                   "the stop rule's guard does not read; its change is in points, with a 95% interval over seeds.")
+_GOLD_PROSE = ("The world's gold utility is a sum of named components (`xrlhf.world.gold_components`): each "
+               "policy's mean of each over both halves' prompts, means over seeds, and XRLHF's change from RLHF. A win "
+               "rate says that a policy gained; this says in what. `honesty` carries the planted claim's cost; "
+               "`politeness` is the opener some seeds' fine-tunes take up (`reports/experiments/seed_spread/`).")
 _TRAIT_PROSE = ("Share of each policy's greedy responses, to the prompts of the planted family's region, that show its "
                 "trait (the false claim), per half, means over seeds. SFT and RLHF are the stored responses; XRLHF "
                 "and each ablation are replicate 0's. If unlearning worked, XRLHF shows the trait less often than RLHF "
@@ -836,6 +862,8 @@ def readme_text(settings: Settings, metrics: dict, runs, figure_names: list[str]
     no_truth = "" if world else " (n/a: real data has no planted causes, so there is no ground truth to score against)"
     probes = probe_table(metrics)
     probe_section = ["### Probes: queries whose cause is known", "", _PROBE_PROSE, "", probes, ""] if probes else []
+    gold = gold_component_table(metrics)
+    gold_section = ["### Where the gold utility moved", "", _GOLD_PROSE, "", gold, ""] if gold else []
     return "\n".join([
         f"# XRLHF study report{' (quick smoke-test sizes: not results)' if quick else ''}", "",
         f"Generated by `xrlhf reproduce` from the stage artifacts on {time.strftime('%Y-%m-%d')}; settings hash "
@@ -857,6 +885,7 @@ def readme_text(settings: Settings, metrics: dict, runs, figure_names: list[str]
         *[f"![{name}](figures/{name})" for name in pr_names], "",
         "## Unlearning", "", _UNLEARN_PROSE, "", unlearning_table(metrics), "",
         "### Does the policy keep the planted trait?", "", _TRAIT_PROSE, "", trait_rate_table(metrics), "",
+        *gold_section,
         "## Attribution against the planted causes", "",
         "Precision and recall of the union of selected sets over all unsatisfactory prompts against the planted "
         f"comparisons{no_truth}. Unlearned fraction (paper: {PAPER['unlearned_fraction']}): {unlearned}.", "",
