@@ -406,7 +406,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'xrlhf.study.run_explain': ('study.html#run_explain', 'xrlhf/study.py'),
                              'xrlhf.study.run_finetune': ('study.html#run_finetune', 'xrlhf/study.py'),
                              'xrlhf.study.run_probes': ('study.html#run_probes', 'xrlhf/study.py'),
-                             'xrlhf.study.run_random_set': ('study.html#run_random_set', 'xrlhf/study.py'),
+                             'xrlhf.study.run_random_control': ('study.html#run_random_control', 'xrlhf/study.py'),
                              'xrlhf.study.run_reward': ('study.html#run_reward', 'xrlhf/study.py'),
                              'xrlhf.study.run_rlhf': ('study.html#run_rlhf', 'xrlhf/study.py'),
                              'xrlhf.study.run_sft': ('study.html#run_sft', 'xrlhf/study.py'),

@@ -41,7 +41,7 @@ __all__ = ['SPLITS', 'CONTROLS', 'CONTROL_KEYS', 'ABLATION_CONTROLS', 'ABLATION_
            'run_rlhf', 'plot_gold_vs_kl', 'planted_regions', 'run_unsatisfactory', 'probe_tables', 'run_probes',
            'explained_size', 'gradient_explainer_names', 'gradient_explanations', 'run_explain', 'escape_cell',
            'explanation_cards', 'show_cards', 'unlearned_reward_model', 'heldout_halves', 'guard_and_heldout',
-           'random_forget_set', 'reward_drop', 'run_random_set', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
+           'random_forget_set', 'reward_drop', 'run_random_control', 'run_unlearn', 'replicate_seed', 'replicate_dirs',
            'finetuned_policy', 'run_finetune', 'policy_winrates', 'winrate_subsets', 'trait_table',
            'gold_component_means', 'run_evaluate', 'replicate_mean', 'run_clean_reward', 'run_ablations', 'Stage',
            'setting_value', 'make_registry', 'stage_dir']
@@ -566,7 +566,7 @@ def reward_drop(before, after, tokenizer, responses: pd.DataFrame) -> dict:
 CONTROLS = (*UNLEARN_CONTROLS, "exact_removal")  # reward models the unlearn stage saves beside its own
 CONTROL_KEYS = ("n_forget", "forget_acc_after", "heldout_acc_after", "rm_prefers_flawed_after", "flipped_share")
 
-def run_random_set(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, task: str, seed: int,
+def run_random_control(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, task: str, seed: int,
                    unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig, model: ModelConfig,
                    world: WorldConfig) -> dict:
     """Step 6's random control, once per task and seed: `random_forget_set` of the explained set's size (`[explain]
@@ -589,12 +589,13 @@ def run_random_set(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, t
     write_json(out/"metrics.json", metrics)
     return metrics
 
-def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, random_set_dir: Path, explain_dir: Path,
-                unsatisfactory_dir: Path, task: str, seed: int, unlearn: UnlearnConfig, explain: ExplainConfig,
-                reward: RewardConfig, model: ModelConfig, world: WorldConfig) -> dict:
+def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, random_control_dir: Path,
+                explain_dir: Path, unsatisfactory_dir: Path, task: str, seed: int, unlearn: UnlearnConfig,
+                explain: ExplainConfig, reward: RewardConfig, model: ModelConfig, world: WorldConfig) -> dict:
     """Step 6: the reward model with the explaining comparisons unlearned, and the unlearning report; the same
     unlearning of the `[unlearn] controls` sets (random, kNN) and the exact removal from the head, as controls
-    (`CONTROLS`). The random set is `run_random_set`'s where it has the explained set's size (else unlearned here)."""
+    (`CONTROLS`). The random set is `run_random_control`'s where it has the explained set's size (else unlearned
+    here)."""
     splits = load_data(data_dir)
     comparisons = splits["reward"]
     tokenizer = load_tokenizer_of(data_dir)
@@ -627,11 +628,11 @@ def run_unlearn(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, rand
     save_model(unlearned, tokenizer, out/"model")
     control_sets = dict(random_set=random_forget_set(len(comparisons), len(explained), seed),
                         knn_set=read_json(Path(explain_dir)/"explained_knn.json"))
-    shared_random_set = read_json(Path(random_set_dir)/"metrics.json").get("forget_index")
+    shared_random_set = read_json(Path(random_control_dir)/"metrics.json").get("forget_index")
     for name in unlearn.controls:  # each costs an unlearning as long as the explained set's
         forget_index = control_sets[name]
         if name == "random_set" and forget_index == shared_random_set:  # unlearned once for both algorithms
-            control = load_reward_model(Path(random_set_dir)/"model")
+            control = load_reward_model(Path(random_control_dir)/"model")
             control_forget = comparisons.iloc[forget_index].reset_index(drop=True)
         else:
             control, control_forget, _ = unlearned_reward_model(reward_model, tokenizer, comparisons, forget_index,
@@ -949,7 +950,7 @@ def make_registry(runs: dict) -> dict:
     return stages
 
 STAGES = make_registry(dict(data=run_data, sft=run_sft, reward=run_reward, clean_reward=run_clean_reward,
-                            random_set=run_random_set, rlhf=run_rlhf, unsatisfactory=run_unsatisfactory,
+                            random_control=run_random_control, rlhf=run_rlhf, unsatisfactory=run_unsatisfactory,
                             explain=run_explain, unlearn=run_unlearn, finetune=run_finetune, evaluate=run_evaluate,
                             ablations=run_ablations))
 
