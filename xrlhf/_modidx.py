@@ -310,6 +310,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.report.run_table': ('report.html#run_table', 'xrlhf/report.py'),
                               'xrlhf.report.seeds_with': ('report.html#seeds_with', 'xrlhf/report.py'),
                               'xrlhf.report.shortfall': ('report.html#shortfall', 'xrlhf/report.py'),
+                              'xrlhf.report.signed_bracket': ('report.html#signed_bracket', 'xrlhf/report.py'),
                               'xrlhf.report.signed_points': ('report.html#signed_points', 'xrlhf/report.py'),
                               'xrlhf.report.subset_table': ('report.html#subset_table', 'xrlhf/report.py'),
                               'xrlhf.report.table': ('report.html#table', 'xrlhf/report.py'),

@@ -18,9 +18,9 @@ from .study import CONTROLS, STAGES, stage_dir, explanation_cards
 # %% auto #0
 __all__ = ['PAPER', 'HALF_SUBSETS', 'SUBSETS', 'COMPARISONS', 'REMOVED_SETS', 'PROBED', 'HALF_WIDTH_TARGET',
            'CHAIN_RULES', 'VERDICT_SUBSETS', 'AGAINST', 'GOLD_POLICIES', 'read_or_none', 'collect_run', 'bracket',
-           'number', 'signed_points', 'percent_with_interval', 'table', 'run_table', 'subset_table', 'ablation_table',
-           'counterfactual_table', 'attribution_table', 'probe_table', 'mean_over', 'seeds_with', 'half_width',
-           'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
+           'number', 'signed_points', 'signed_bracket', 'percent_with_interval', 'table', 'run_table', 'subset_table',
+           'ablation_table', 'counterfactual_table', 'attribution_table', 'probe_table', 'mean_over', 'seeds_with',
+           'half_width', 'cell_headline_table', 'half_width_table', 'paired_table', 'rule', 'link', 'premise_link',
            'default_explainer', 'planted_base_rate', 'mean_base_rate', 'attribution_link', 'unlearning_link',
            'finetune_link', 'chain_links', 'outcome', 'verdict_cell', 'shortfall', 'trait_kept', 'queries_flipped',
            'verdict_section', 'premise_tables', 'ranking_table', 'before_after', 'gold_component_table',
@@ -109,6 +109,11 @@ def number(x, percent=False, digits=3) -> str:
 def signed_points(x) -> str:
     "A difference of rates in signed percentage points, or n/a."
     return "n/a" if x is None else f"{100 * x:+.1f}"
+
+def signed_bracket(low, high, scale=100, digits=1) -> str:
+    "An interval of differences `[low, high]` with signs, each times `scale` (points by default), or n/a."
+    if low is None or high is None: return "n/a"
+    return f"[{scale * low:+.{digits}f}, {scale * high:+.{digits}f}]"
 
 def percent_with_interval(win) -> str:
     """A win rate as `rate [low, high] (n=N)` in percent, or n/a; over several fine-tune replicates the rate is their
@@ -272,7 +277,7 @@ _PAIRED_SUBSETS = ("unsat_caused", "unsat_other", "unsat", "sat", "all", "test_a
 def paired_table(paired: dict) -> str:
     "XRLHF's win rate against RLHF minus each ablation's, paired by seed: mean difference, interval and tests."
     rows = [[cell, ablation, subset, signed_points(test["mean_diff"]),
-             "n/a" if test["ci_low"] is None else f"[{100 * test['ci_low']:+.1f}, {100 * test['ci_high']:+.1f}]",
+             signed_bracket(test["ci_low"], test["ci_high"]),
              test.get("n", "n/a"), number(test["p_wilcoxon"]), number(test["p_sign"]), number(test["p_holm"])]
             for cell, ablations in paired.items() for ablation, subsets in ablations.items()
             for subset in _PAIRED_SUBSETS if (test := subsets.get(subset))]
@@ -409,7 +414,7 @@ def verdict_cell(cell: str, subset: str, against: str, summary: dict, paired: di
         if interval.get("mean") is None: return "n/a", "n/a"
         return result, f"{result}: {number(interval['mean'], True)} {bracket(low, high)} ({interval['n_seeds']} seeds)"
     if interval.get("mean_diff") is None: return "n/a", "n/a"
-    points = "n/a" if low is None or high is None else f"[{100 * low:+.1f}, {100 * high:+.1f}]"
+    points = signed_bracket(low, high)
     return result, f"{result}: {signed_points(interval['mean_diff'])} pts {points} ({interval.get('n', 0)} runs)"
 
 def shortfall(against: str, where: list[str], links: dict) -> str:
@@ -555,7 +560,7 @@ def gold_component_table(metrics: dict) -> str:
             gains = seed_interval([run["xrlhf"][component] - run["rlhf"][component] for run in per_run])
             gain = number(gains["mean"])
             if gains["ci_low"] is not None:
-                gain = f"{gains['mean']:+.3f} [{gains['ci_low']:+.3f}, {gains['ci_high']:+.3f}]"
+                gain = f"{gains['mean']:+.3f} {signed_bracket(gains['ci_low'], gains['ci_high'], 1, 3)}"
             rows.append([cell, component, *(number(mean) for mean in means), gain, gains["n_seeds"]])
     return table(["cell", "component", "SFT", "RLHF", "XRLHF", "XRLHF - RLHF [95%]", "seeds"], rows) if rows else ""
 
@@ -586,7 +591,7 @@ def heldout_change(results: list[dict]) -> str:
     change = seed_interval(changes)
     if change["ci_low"] is None:
         return signed_points(None if change["mean"] is None else change["mean"] / 100)
-    return f"{change['mean']:+.1f} [{change['ci_low']:+.1f}, {change['ci_high']:+.1f}]"
+    return f"{change['mean']:+.1f} {signed_bracket(change['ci_low'], change['ci_high'], 1)}"
 
 def unlearning_table(metrics: dict) -> str:
     """Unlearning per cell, means over seeds: forget and held-out accuracy and the probes' preference for the planted
