@@ -69,7 +69,7 @@ def collect_run(root, task, algorithm, seed) -> dict:
     return dict(
         unsatisfactory_fraction=dig(unsat, "unsatisfactory_fraction"),
         winrate=dig(evaluated, "winrate"), mean_score=dig(evaluated, "mean_score"),
-        trait_rate=dig(evaluated, "trait_rate"),
+        trait_rate=dig(evaluated, "trait_rate"), gold_components=dig(evaluated, "gold_components"),
         unlearned_fraction=dig(explained, "unlearned_fraction"),
         attribution=dig(explained, "attribution"), probes=dig(explained, "probes"),
         premise=dig(explained, "premise"), attribution_ranking=dig(explained, "attribution_ranking"),
