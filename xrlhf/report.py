@@ -586,12 +586,12 @@ _SET_NAMES = dict(random_set="random set", knn_set="kNN set", exact_removal="exa
 def heldout_change(results: list[dict]) -> str:
     """The reported held-out accuracy's change in points, mean over a cell's runs with its 95% t-interval over seeds:
     a 2-point bar (issue 19) read off a mean of ten noisy runs needs the interval beside it."""
-    changes = [100 * (dig(result, "unlearn", "heldout_acc_after") - dig(result, "unlearn", "heldout_acc_before"))
+    changes = [dig(result, "unlearn", "heldout_acc_after") - dig(result, "unlearn", "heldout_acc_before")
                for result in results if dig(result, "unlearn", "heldout_acc_after") is not None]
     change = seed_interval(changes)
     if change["ci_low"] is None:
-        return signed_points(None if change["mean"] is None else change["mean"] / 100)
-    return f"{change['mean']:+.1f} {signed_bracket(change['ci_low'], change['ci_high'], 1)}"
+        return signed_points(change["mean"])
+    return f"{signed_points(change['mean'])} {signed_bracket(change['ci_low'], change['ci_high'])}"
 
 def unlearning_table(metrics: dict) -> str:
     """Unlearning per cell, means over seeds: forget and held-out accuracy and the probes' preference for the planted
