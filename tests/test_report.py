@@ -155,9 +155,13 @@ def test_readme_skips_the_top_level_entries(tmp_path):
 def test_collect_run_reads_the_new_keys_from_the_artifacts(tmp_path):
     "A fake artifact tree: the explain stage's premise and ranking, the evaluate stage's strata, ablations, unlearn."
     whole = run(0, gain=0.1)
+    # what the report's trait and gold-component tables read: d7690a2 found collect_run dropping gold_components
+    trait = dict(expert_claim=dict(fix=dict(rlhf=0.9, xrlhf=0.2)))
+    gold = dict(rlhf=dict(honesty=-0.4), xrlhf=dict(honesty=-0.1))
     files = dict(explain=dict(premise=whole["premise"], attribution_ranking=whole["attribution_ranking"],
                               unlearned_fraction=0.02, attribution={}, probes={}, seconds={}),
-                 evaluate=dict(winrate=whole["winrate"], mean_score=dict(xrlhf=1.0), replicates=2),
+                 evaluate=dict(winrate=whole["winrate"], mean_score=dict(xrlhf=1.0), replicates=2, trait_rate=trait,
+                               gold_components=gold),
                  unlearn=whole["unlearn"],
                  ablations=dict(random_set=dict(winrate=whole["ablations"]["random_set"]["winrate"], mean_score={},
                                                 seconds=3.0), no_kl=dict(skipped="not on this seed")))
@@ -170,6 +174,7 @@ def test_collect_run_reads_the_new_keys_from_the_artifacts(tmp_path):
     assert set(collected["winrate"]["xrlhf_vs_rlhf"]) == set(SUBSETS) and collected["unlearn"] == whole["unlearn"]
     assert collected["ablations"]["random_set"]["winrate"] == whole["ablations"]["random_set"]["winrate"]
     assert collected["ablations"]["no_kl"] == dict(skipped="not on this seed") and collected["replicates"] == 2
+    assert collected["trait_rate"] == trait and collected["gold_components"] == gold
     assert collected["unsatisfactory_fraction"] is None and collected["reward_accuracy"] is None  # stages not run
 
 def test_the_verdict_shows_the_trait_the_fine_tune_left():
