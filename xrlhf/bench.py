@@ -16,7 +16,8 @@ from .study import STAGES
 
 # %% auto #0
 __all__ = ['BENCHES', 'machine', 'instance', 'queries', 'inside_queries', 'bench_explain_speedup',
-           'bench_explain_scaling', 'bench_explain_paper_scale', 'bench_rl', 'bench_reproduce', 'run_bench']
+           'bench_explain_scaling', 'bench_explain_paper_scale', 'bench_rl', 'best_seconds', 'matmul_gflops',
+           'counted_flops', 'bench_arithmetic', 'bench_reproduce', 'run_bench']
 
 # %% ../nbs/14_bench.ipynb #8fd6878a
 def machine() -> dict:
@@ -199,6 +200,91 @@ def bench_rl(steps=6, bs=32, mnt=32) -> dict:
     results = {algo: _rl_child(algo, steps, bs, mnt) for algo in ("remax", "ppo", "trl_rloo")}
     return _rl_records(results, steps, bs, mnt)
 
+# %% ../nbs/14_bench.ipynb #242a9b7d
+def best_seconds(fn, repeats=3) -> float:
+    "The fastest of `repeats` timed calls of `fn()`, after one untimed call that warms caches and kernels."
+    fn()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+def matmul_gflops(n=1024) -> float:
+    "The machine's fp32 matrix-product rate (GFLOP/s) on an `n`-square product at this process's thread count."
+    import torch
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    return 2 * n ** 3 / best_seconds(lambda: a @ b) / 1e9
+
+def counted_flops(fn) -> int:
+    "The FLOPs of the matrix products `fn()` runs, as torch counts them (attention on CPU is not counted)."
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
+
+def bench_arithmetic(batch_size=32, length=96, new_tokens=32, hidden_size=128, num_layers=3, vocab_size=1024,
+                     threads=1, seed=0) -> dict:
+    """The tiny policy's training step (forward and backward of the LM loss on `batch_size` sequences of `length`
+    tokens, and an AdamW step) and its decoding (`new_tokens` a row after world prompts) against the machine's
+    arithmetic limit: the GFLOP/s of their matrix products (torch's count; attention is left out, so each share is a
+    lower bound) against `matmul_gflops`, and the tokens/s that rate would allow. Also the training step under CPU
+    bf16 autocast. At `threads` torch threads: the study's stages run at one each (`make reproduce`)."""
+    import torch
+    from xrlhf.core import set_seed
+    from xrlhf.models import build_tokenizer
+    from xrlhf.world import World, make_prompt, make_response
+    world, rng = World(seed), np.random.default_rng(seed)
+    prompts = [make_prompt(world, task, rng) for task in ("dialogue", "summarisation") for _ in range(256)]
+    tok = build_tokenizer(prompts + [make_response(world, prompt, rng)[0] for prompt in prompts], vocab_size)
+    prompts = prompts[:batch_size]
+    threads_before = torch.get_num_threads()
+    set_seed(seed, threads)
+    try:
+        return _against_limit(prompts, tok, batch_size, length, new_tokens, hidden_size, num_layers, seed)
+    finally:  # the caller's thread count back (a notebook runs its other cells at the stages' count)
+        torch.set_num_threads(threads_before)
+
+def _against_limit(prompts, tok, batch_size, length, new_tokens, hidden_size, num_layers, seed) -> dict:
+    "`bench_arithmetic`'s measurements, at the thread count it set."
+    import torch
+    from xrlhf.models import build_policy, decode, encode_prompts
+    preset = dict(arch="gpt_neox", hidden_size=hidden_size, num_layers=num_layers, num_heads=4, max_length=192)
+    policy = build_policy(preset, tok)
+    optimizer = torch.optim.AdamW(policy.parameters(), lr=1e-5)
+    ids = torch.randint(0, len(tok), (batch_size, length), generator=torch.Generator().manual_seed(seed))
+
+    def train_step(bf16=False):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = policy(input_ids=ids, labels=ids).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+
+    query, query_mask = encode_prompts(policy, tok, prompts, new_tokens)
+
+    def decode_batch():  # eos -1: no row stops early, so every row decodes `new_tokens` tokens
+        decode(policy, query, query_mask, new_tokens, eos_token_id=-1, pad_token_id=tok.pad_token_id, greedy=True)
+
+    limit = matmul_gflops()
+    train_flops, decode_flops = counted_flops(train_step), counted_flops(decode_batch)
+    train_s, bf16_s = best_seconds(train_step), best_seconds(lambda: train_step(True))
+    decode_s = best_seconds(decode_batch)
+    train_tokens, decode_tokens = batch_size * length, batch_size * new_tokens
+
+    def against_limit(flops, seconds, tokens):
+        return dict(gflops=round(flops / seconds / 1e9, 2), share_of_limit=round(flops / seconds / 1e9 / limit, 3),
+                    tokens_per_s=round(tokens / seconds, 1),
+                    limit_tokens_per_s=round(tokens * limit * 1e9 / flops, 1),
+                    mflop_per_token=round(flops / tokens / 1e6, 3), seconds=round(seconds, 4))
+
+    return dict(matmul_gflops=round(limit, 2), batch=batch_size, length=length, new_tokens=new_tokens,
+                prompt_tokens=int(query.shape[1]), hidden_size=hidden_size, num_layers=num_layers, vocab=len(tok),
+                train_step=against_limit(train_flops, train_s, train_tokens)
+                | dict(bf16_seconds=round(bf16_s, 4), bf16_speedup=round(train_s / bf16_s, 3)),
+                decode=against_limit(decode_flops, decode_s, decode_tokens), **machine())
+
 # %% ../nbs/14_bench.ipynb #a5e09701
 _SHARED_STAGES = tuple(name for name, stage in STAGES.items() if not stage.per_algorithm)  # once per (task, seed)
 
@@ -238,7 +324,7 @@ def bench_reproduce(reports="reports") -> dict:
     return dict(**out, **machine())
 
 # %% ../nbs/14_bench.ipynb #2c1d5adb
-BENCHES = ("explain_speedup", "explain_scaling", "explain_paper_scale", "influence", "rl", "reproduce")
+BENCHES = ("explain_speedup", "explain_scaling", "explain_paper_scale", "influence", "rl", "arithmetic", "reproduce")
 
 def run_bench(only=None, out="reports/bench.json") -> dict:
     "Run the benchmarks (all, or `only`), merge into `out`, print a table."
@@ -252,6 +338,7 @@ def run_bench(only=None, out="reports/bench.json") -> dict:
     if "influence" in only:  # the influence explainer's seconds per query beside Algorithm 1's, one reward model
         results["influence_vs_explain"] = bench_influence(*influence_bench_instance()) | machine()
     if "rl" in only: results.update(bench_rl())
+    if "arithmetic" in only: results["arithmetic_limit"] = bench_arithmetic()
     if "reproduce" in only: results["reproduce_seconds"] = bench_reproduce(Path(out).parent)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     write_json(out, results)
