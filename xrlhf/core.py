@@ -188,6 +188,9 @@ class ModelConfig:
     lora_targets: list[str] = setting("LoRA target modules (empty: peft's default)", None, [])
     bf16: bool = setting("bf16 weights on a GPU", None, False)
     gradient_checkpointing: bool = setting("recompute activations in the backward pass", None, False)
+    length_chunks: int = setting("groups of similar length each training batch of SFT, the reward model and unlearning "
+                                 "runs in (less padding computed; 1: one forward, as before issue 21's stop 43)",
+                                 POSITIVE, 1)
 
 @dataclass(frozen=True)
 class SFTConfig:

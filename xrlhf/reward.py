@@ -11,18 +11,48 @@ from datasets import Dataset
 from trl import RewardConfig, RewardTrainer
 from .core import set_seed, progress
 from .sft import check_columns, train_args, unwrap_trainer
+from .models import sequence_scores
 
 # %% auto #0
-__all__ = ['train_reward', 'encode_responses', 'features', 'rewards', 'head', 'check_phi', 'accuracy']
+__all__ = ['GroupedRewardTrainer', 'train_reward', 'encode_responses', 'features', 'rewards', 'head', 'check_phi',
+           'accuracy']
 
 # %% ../nbs/04_reward.ipynb #626ce1fb
-def train_reward(model, tok, comparisons: pd.DataFrame, epochs=2.0, lr=1e-3, batch_size=32, max_length=192, seed=0):
-    "Fit a Bradley-Terry reward model on `comparisons` (`prompt`, `chosen`, `rejected`) with trl's RewardTrainer."
+class GroupedRewardTrainer(RewardTrainer):
+    """trl's `RewardTrainer`; with `length_chunks` > 1 a batch's chosen and rejected responses run in groups of similar
+    length (`xrlhf.models.sequence_scores`): the same batch and Bradley-Terry loss, less padding computed."""
+    def __init__(self, *args, length_chunks: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length_chunks = length_chunks
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        plain = return_outputs or "margin" in inputs or self.args.center_rewards_coefficient is not None
+        if self.length_chunks == 1 or plain:
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        scores = sequence_scores(model, inputs["input_ids"], inputs["attention_mask"], self.length_chunks)
+        chosen, rejected = scores.chunk(2)  # trl's collator: the chosen responses, then the rejected ones
+        loss = -torch.nn.functional.logsigmoid(chosen - rejected).mean()
+        mode = "train" if model.training else "eval"
+        with torch.no_grad():  # the metrics trl logs, from the same scores
+            if mode == "train":
+                self._total_train_tokens += int(inputs["attention_mask"].sum())
+            self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
+            for name, value in (("min_reward", scores.min()), ("mean_reward", scores.mean()),
+                                ("max_reward", scores.max()), ("accuracy", (chosen > rejected).float().mean()),
+                                ("margin", (chosen - rejected).mean())):
+                self._metrics[mode][name].append(value.item())
+        return loss
+
+def train_reward(model, tok, comparisons: pd.DataFrame, epochs=2.0, lr=1e-3, batch_size=32, max_length=192, seed=0,
+                 length_chunks=1):
+    """Fit a Bradley-Terry reward model on `comparisons` (`prompt`, `chosen`, `rejected`) with trl's RewardTrainer
+    (each batch in `length_chunks` groups of similar length)."""
     check_columns(comparisons, ["prompt", "chosen", "rejected"], "reward comparisons")
     set_seed(seed)
     args = train_args(RewardConfig, epochs, lr, batch_size, seed, max_length=max_length)
     dataset = Dataset.from_pandas(comparisons[["prompt", "chosen", "rejected"]], preserve_index=False)
-    trainer = RewardTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok)
+    trainer = GroupedRewardTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok,
+                                   length_chunks=length_chunks)
     trainer.train()
     tok.padding_side = "left"  # trl may change it; scoring and generation use left padding
     # as in `sft`: gradient checkpointing left on would starve a later critic of gradients

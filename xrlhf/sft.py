@@ -12,6 +12,7 @@ from datasets import Dataset
 from trl import SFTConfig, SFTTrainer
 from accelerate.utils import is_peft_model
 from .core import set_seed
+from .models import length_chunks
 
 # %% auto #0
 __all__ = ['check_columns', 'train_args', 'CompletionLossTrainer', 'unwrap_trainer', 'sft']
@@ -43,15 +44,30 @@ def train_args(cls, epochs, lr, batch_size, seed, **kw):
 
 # %% ../nbs/03_sft.ipynb #afddff18
 class CompletionLossTrainer(SFTTrainer):
-    "trl's `SFTTrainer` with the LM head applied to the labelled (completion) positions only; the same loss."
+    """trl's `SFTTrainer` with the LM head applied to the labelled (completion) positions only; the same loss. With
+    `length_chunks` > 1 a batch runs in groups of similar length (`xrlhf.models.length_chunks`): the same batch and
+    loss, less padding computed."""
+    def __init__(self, *args, length_chunks: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length_chunks = length_chunks
+
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if return_outputs or is_peft_model(model):
             return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-        labels = inputs["labels"][:, 1:]
-        mask = labels != -100
-        hidden = model.base_model(input_ids=inputs["input_ids"], attention_mask=inputs.get("attention_mask"))
-        logits = model.get_output_embeddings()(hidden.last_hidden_state[:, :-1][mask]).float()
-        targets = labels[mask]
+        attention_mask = inputs.get("attention_mask")
+        groups = [(slice(None), slice(None))]
+        if self.length_chunks > 1 and attention_mask is not None:
+            groups = length_chunks(attention_mask, self.length_chunks)
+        logits, targets = [], []
+        for rows, columns in groups:
+            labels = inputs["labels"][rows][:, columns][:, 1:]
+            mask = labels != -100
+            group_mask = None if attention_mask is None else attention_mask[rows][:, columns]
+            hidden = model.base_model(input_ids=inputs["input_ids"][rows][:, columns], attention_mask=group_mask)
+            logits.append(model.get_output_embeddings()(hidden.last_hidden_state[:, :-1][mask]).float())
+            targets.append(labels[mask])
+        logits, targets = torch.cat(logits), torch.cat(targets)
+        mask = inputs["labels"][:, 1:] != -100
         n_labels = mask.sum() if num_items_in_batch is None else num_items_in_batch
         loss = F.cross_entropy(logits, targets, reduction="sum") / torch.as_tensor(n_labels).clamp(min=1)
         with torch.no_grad():  # the metrics trl logs, from the same logits
@@ -75,13 +91,15 @@ def unwrap_trainer(trainer):
     for wrapped in (model, inner): wrapped.__dict__.pop("forward", None)
     return model
 
-def sft(model, tok, demos: pd.DataFrame, epochs=3.0, lr=1e-3, batch_size=32, max_length=192, seed=0):
-    "Fine-tune `model` on `demos` (`prompt`, `completion`) with trl's SFTTrainer; returns the model and its loss log."
+def sft(model, tok, demos: pd.DataFrame, epochs=3.0, lr=1e-3, batch_size=32, max_length=192, seed=0, length_chunks=1):
+    """Fine-tune `model` on `demos` (`prompt`, `completion`) with trl's SFTTrainer (each batch in `length_chunks` groups
+    of similar length); returns the model and its loss log."""
     check_columns(demos, ["prompt", "completion"], "sft demonstrations")
     set_seed(seed)
     args = train_args(SFTConfig, epochs, lr, batch_size, seed, max_length=max_length, completion_only_loss=True)
     dataset = Dataset.from_pandas(demos[["prompt", "completion"]], preserve_index=False)
-    trainer = CompletionLossTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok)
+    trainer = CompletionLossTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok,
+                                    length_chunks=length_chunks)
     trainer.train()
     tok.padding_side = "left"  # trl may change it; generation needs left padding
     # trl can leave gradient checkpointing on; with it, a later RL loop would silently get no gradients

@@ -204,7 +204,7 @@ def run_sft(out: Path, data_dir: Path, seed: int, sft: SFTConfig, model: ModelCo
     set_seed(seed)
     policy = build_policy(asdict(model), tokenizer)
     policy, log = sft_train(policy, tokenizer, splits["sft"], sft.epochs, sft.lr, sft.batch_size, model.max_length,
-                            seed)
+                            seed, model.length_chunks)
     save_model(policy, tokenizer, out/"model")
     write_json(out/"log.json", log)
     return log
@@ -221,7 +221,7 @@ def run_reward(out: Path, data_dir: Path, sft_dir: Path, seed: int, reward: Rewa
     set_seed(seed)
     reward_model = new_reward_model(model, reward.init, tokenizer, sft_dir)
     reward_model, log = train_reward(reward_model, tokenizer, splits["reward"], reward.epochs, reward.lr,
-                                     reward.batch_size, max_length, seed)
+                                     reward.batch_size, max_length, seed, model.length_chunks)
     reward_model = merge_lora(reward_model)  # the features below must be those of the saved model, adapters folded in
     comparisons = splits["reward"]
     phi_chosen = features(reward_model, tokenizer, comparisons.prompt, comparisons.chosen, max_length=max_length,
@@ -525,14 +525,14 @@ def unlearned_reward_model(reward_model, tokenizer, comparisons: pd.DataFrame, f
         set_seed(seed)
         fresh = new_reward_model(model, reward.init, tokenizer, sft_dir)
         retrained, _ = train_reward(fresh, tokenizer, rest, reward.epochs, reward.lr, reward.batch_size,
-                                    model.max_length, seed)
+                                    model.max_length, seed, model.length_chunks)
         return retrained, forget, dict(steps=None, stopped="retrained", seconds=round(time.time() - started, 2))
     copy_with_adapters = adapt(copy.deepcopy(reward_model), asdict(model), "reward")
     unlearned, _, outcome = unlearn_reward_model(
         copy_with_adapters, tokenizer, forget, method, unlearn.max_steps, unlearn.lr, unlearn.batch_size, retain=rest,
         npo_beta=unlearn.npo_beta, retain_weight=unlearn.retain_weight, eval_every=unlearn.eval_every,
         target_margin=target_margin, stop_acc=unlearn.stop_acc, guard=guard, max_guard_drop=unlearn.max_guard_drop,
-        seed=seed, max_length=model.max_length)
+        seed=seed, max_length=model.max_length, length_chunks=model.length_chunks)
     return unlearned, forget, outcome
 
 def heldout_halves(heldout: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -814,7 +814,8 @@ def run_clean_reward(out: Path, data_dir: Path, sft_dir: Path, seed: int, reward
         clean = splits["reward"][~planted].reset_index(drop=True)
         set_seed(seed)
         clean_model, log = train_reward(new_reward_model(model, reward.init, tokenizer, sft_dir), tokenizer, clean,
-                                        reward.epochs, reward.lr, reward.batch_size, model.max_length, seed)
+                                        reward.epochs, reward.lr, reward.batch_size, model.max_length, seed,
+                                        model.length_chunks)
         save_model(clean_model, tokenizer, out/"model")
         write_json(out/"log.json", log)
         metrics = dict(n_train=len(clean), n_planted_left_out=int(planted.sum()),

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from .core import set_seed, progress
 from .reward import encode_responses, rewards
+from .models import sequence_scores
 from .sft import check_columns
 from .world import make_datasets
 
@@ -21,12 +22,13 @@ __all__ = ['METHODS', 'ALIASES', 'bt_margin', 'method_of', 'forget_loss', 'retai
            'unlearn_report', 'unlearning_heldout']
 
 # %% ../nbs/08_unlearn.ipynb #c951ed6e
-def bt_margin(model, tok, prompts, chosen, rejected, max_length=192):
-    "r(x, y_w) - r(x, y_l) with gradients, for a batch of comparisons."
+def bt_margin(model, tok, prompts, chosen, rejected, max_length=192, length_chunks=1):
+    """r(x, y_w) - r(x, y_l) with gradients, for a batch of comparisons (its 2n responses in `length_chunks` groups of
+    similar length)."""
     device = next(model.parameters()).device
-    # one forward pass over all 2n responses: the chosen ones first, then the rejected ones
+    # one batch of all 2n responses: the chosen ones first, then the rejected ones
     enc = encode_responses(tok, list(prompts) + list(prompts), list(chosen) + list(rejected), max_length).to(device)
-    scores = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask).logits[:, 0].float()  # (2n,)
+    scores = sequence_scores(model, enc.input_ids, enc.attention_mask, length_chunks)  # (2n,)
     n = len(prompts)
     return scores[:n] - scores[n:]
 
@@ -90,7 +92,7 @@ def check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_
 def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, lr=1e-4, batch_size=16,
             retain: pd.DataFrame | None = None, npo_beta=0.1, retain_weight=1.0, eval_every=5,
             target_margin: float | None = None, stop_acc=0.5, guard: pd.DataFrame | None = None, max_guard_drop=1.0,
-            seed=0, max_length=192):
+            seed=0, max_length=192, length_chunks=1):
     """Unlearn the `forget` comparisons from a copy of a reward model in at most `max_steps` steps, stopping early by
     `stop_reason` at a scoring where the `guard` comparisons' accuracy is at most `max_guard_drop` below its start; at
     the end of the budget, the model of the last scoring within the guard's budget is returned. Returns the model,
@@ -98,7 +100,8 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
     taken, why it `stopped`, the final `forget_acc` and `forget_margin` (and `guard_acc_before`/`_after`), and
     `seconds`. The guard is scored only where its verdict decides something: at the start, where the stop rule holds,
     at the budget's end and back from there to the last scoring within; so a guarded run keeps a copy of its trainable
-    weights at each scoring (`max_steps / eval_every` copies at most)."""
+    weights at each scoring (`max_steps / eval_every` copies at most). A step's batches run in `length_chunks` groups
+    of similar length (`bt_margin`)."""
     method = method_of(method)
     check_unlearn_args(max_steps, lr, batch_size, npo_beta, retain_weight, eval_every, stop_acc, max_guard_drop)
     model = copy.deepcopy(model)
@@ -155,16 +158,18 @@ def unlearn(model, tok, forget: pd.DataFrame, method="graddiff", max_steps=100, 
             break
         model.train()
         batch = forget.iloc[rng.choice(len(forget), size=min(batch_size, len(forget)), replace=False)]
-        margin = bt_margin(model, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
+        margin = bt_margin(model, tok, batch.prompt, batch.chosen, batch.rejected, max_length, length_chunks)
         margin_ref = None
         if reference is not None:
             with torch.no_grad():
-                margin_ref = bt_margin(reference, tok, batch.prompt, batch.chosen, batch.rejected, max_length)
+                margin_ref = bt_margin(reference, tok, batch.prompt, batch.chosen, batch.rejected, max_length,
+                                       length_chunks)
         forget_term = forget_loss(margin, method, margin_ref, npo_beta)
         loss, retain_term = forget_term, None
         if uses_retain:
             kept = retain.iloc[rng.choice(len(retain), size=min(batch_size, len(retain)), replace=False)]
-            retain_term = retain_loss(bt_margin(model, tok, kept.prompt, kept.chosen, kept.rejected, max_length))
+            retain_term = retain_loss(bt_margin(model, tok, kept.prompt, kept.chosen, kept.rejected, max_length,
+                                                length_chunks))
             loss = forget_term + retain_weight * retain_term
         optimizer.zero_grad()
         loss.backward()
