@@ -567,8 +567,8 @@ CONTROLS = (*UNLEARN_CONTROLS, "exact_removal")  # reward models the unlearn sta
 CONTROL_KEYS = ("n_forget", "forget_acc_after", "heldout_acc_after", "rm_prefers_flawed_after", "flipped_share")
 
 def run_random_control(out: Path, data_dir: Path, sft_dir: Path, reward_dir: Path, task: str, seed: int,
-                   unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig, model: ModelConfig,
-                   world: WorldConfig) -> dict:
+                       unlearn: UnlearnConfig, explain: ExplainConfig, reward: RewardConfig, model: ModelConfig,
+                       world: WorldConfig) -> dict:
     """Step 6's random control, once per task and seed: `random_forget_set` of the explained set's size (`[explain]
     forget_share` of the reward split) unlearned like the explained set. It reads nothing of either algorithm's run,
     so both algorithms' unlearn stages take it from here instead of each unlearning it again."""
