@@ -174,7 +174,8 @@ def test_collect_run_reads_the_new_keys_from_the_artifacts(tmp_path):
     assert set(collected["winrate"]["xrlhf_vs_rlhf"]) == set(SUBSETS) and collected["unlearn"] == whole["unlearn"]
     assert collected["ablations"]["random_set"]["winrate"] == whole["ablations"]["random_set"]["winrate"]
     assert collected["ablations"]["no_kl"] == dict(skipped="not on this seed") and collected["replicates"] == 2
-    assert collected["trait_rate"] == trait and collected["gold_components"] == gold
+    assert collected["trait_rate"] == trait
+    assert collected["gold_components"] == gold
     assert collected["unsatisfactory_fraction"] is None and collected["reward_accuracy"] is None  # stages not run
 
 def test_the_verdict_shows_the_trait_the_fine_tune_left():

@@ -202,7 +202,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'xrlhf.models.forward_logits': ('models.html#forward_logits', 'xrlhf/models.py'),
                               'xrlhf.models.from_hub': ('models.html#from_hub', 'xrlhf/models.py'),
                               'xrlhf.models.generate_tokens': ('models.html#generate_tokens', 'xrlhf/models.py'),
-                              'xrlhf.models.length_chunks': ('models.html#length_chunks', 'xrlhf/models.py'),
+                              'xrlhf.models.length_groups': ('models.html#length_groups', 'xrlhf/models.py'),
                               'xrlhf.models.load_policy': ('models.html#load_policy', 'xrlhf/models.py'),
                               'xrlhf.models.load_reward_model': ('models.html#load_reward_model', 'xrlhf/models.py'),
                               'xrlhf.models.load_tokenizer': ('models.html#load_tokenizer', 'xrlhf/models.py'),

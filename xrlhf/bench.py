@@ -229,8 +229,9 @@ def bench_arithmetic(batch_size=32, length=96, new_tokens=32, hidden_size=128, n
     """The tiny policy's training step (forward and backward of the LM loss on `batch_size` sequences of `length`
     tokens, and an AdamW step) and its decoding (`new_tokens` a row after world prompts) against the machine's
     arithmetic limit: the GFLOP/s of their matrix products (torch's count; attention is left out, so each share is a
-    lower bound) against `matmul_gflops`, and the tokens/s that rate would allow. Also the training step under CPU
-    bf16 autocast. At `threads` torch threads: the study's stages run at one each (`make reproduce`)."""
+    lower bound) against `matmul_gflops`, and the tokens/s that rate would allow; decoding's FLOPs include the prompts'
+    prefill, counted per new token. Also the training step under CPU bf16 autocast. At `threads` torch threads (the
+    study's stages run at one each, `make reproduce`); the caller's count is restored, its random state is not."""
     import torch
     from xrlhf.core import set_seed
     from xrlhf.models import build_tokenizer
@@ -273,17 +274,18 @@ def _against_limit(prompts, tok, batch_size, length, new_tokens, hidden_size, nu
     decode_s = best_seconds(decode_batch)
     train_tokens, decode_tokens = batch_size * length, batch_size * new_tokens
 
-    def against_limit(flops, seconds, tokens):
-        return dict(gflops=round(flops / seconds / 1e9, 2), share_of_limit=round(flops / seconds / 1e9 / limit, 3),
-                    tokens_per_s=round(tokens / seconds, 1),
-                    limit_tokens_per_s=round(tokens * limit * 1e9 / flops, 1),
-                    mflop_per_token=round(flops / tokens / 1e6, 3), seconds=round(seconds, 4))
+    def rates(flops, seconds, tokens, token="token"):
+        "FLOP rate, its share of the limit, tokens/s and the tokens/s the limit allows."
+        rate, tokens_per_s = flops / seconds / 1e9, tokens / seconds
+        return {"gflop_per_s": round(rate, 2), "share_of_limit": round(rate / limit, 3),
+                "tokens_per_s": round(tokens_per_s, 1), "limit_tokens_per_s": round(tokens_per_s * limit / rate, 1),
+                f"mflop_per_{token}": round(flops / tokens / 1e6, 3), "seconds": round(seconds, 4)}
 
-    return dict(matmul_gflops=round(limit, 2), batch=batch_size, length=length, new_tokens=new_tokens,
+    return dict(matmul_gflop_per_s=round(limit, 2), batch=batch_size, length=length, new_tokens=new_tokens,
                 prompt_tokens=int(query.shape[1]), hidden_size=hidden_size, num_layers=num_layers, vocab=len(tok),
-                train_step=against_limit(train_flops, train_s, train_tokens)
+                train_step=rates(train_flops, train_s, train_tokens)
                 | dict(bf16_seconds=round(bf16_s, 4), bf16_speedup=round(train_s / bf16_s, 3)),
-                decode=against_limit(decode_flops, decode_s, decode_tokens), **machine())
+                decode=rates(decode_flops, decode_s, decode_tokens, "new_token"), **machine())
 
 # %% ../nbs/14_bench.ipynb #a5e09701
 _SHARED_STAGES = tuple(name for name, stage in STAGES.items() if not stage.per_algorithm)  # once per (task, seed)

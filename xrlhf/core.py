@@ -189,7 +189,7 @@ class ModelConfig:
     bf16: bool = setting("bf16 weights on a GPU", None, False)
     gradient_checkpointing: bool = setting("recompute activations in the backward pass", None, False)
     length_chunks: int = setting("groups of similar length each training batch of SFT, the reward model and unlearning "
-                                 "runs in (less padding computed; 1: one forward, as before issue 21's stop 43)",
+                                 "runs in (less padding computed; 1: one forward)",
                                  POSITIVE, 1)
 
 @dataclass(frozen=True)

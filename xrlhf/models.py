@@ -18,7 +18,7 @@ __all__ = ['EOS', 'PAD', 'CACHED_DECODERS', 'DECODED_GENERATION_KEYS', 'build_to
            'positions_from_mask', 'check_tokenizer', 'check_context', 'nucleus', 'sampling_scores', 'base_model',
            'decodes_with_cache', 'forward_logits', 'neox_logits', 'step_function', 'choose_tokens', 'decode',
            'encode_prompts', 'generate_tokens', 'response_batch', 'rollout', 'until_all_ended', 'rollout_pair',
-           'response_logprobs', 'save_model', 'load_policy', 'load_reward_model', 'length_chunks', 'sequence_scores']
+           'response_logprobs', 'save_model', 'load_policy', 'load_reward_model', 'length_groups', 'sequence_scores']
 
 # %% ../nbs/02_models.ipynb #681ec40b
 EOS, PAD = "<|endoftext|>", "<|padding|>"
@@ -353,27 +353,29 @@ def load_reward_model(path, device="cpu"):
     return model
 
 # %% ../nbs/02_models.ipynb #065c1775
-def length_chunks(attention_mask, chunks: int) -> list[tuple]:
-    """The rows of a padded batch in `chunks` groups of similar length, shortest first, each with the columns its rows
-    use: `(rows, columns)`, `rows` a tensor of row indices and `columns` a slice. Left or right padding."""
+def length_groups(attention_mask, chunks: int) -> list[tuple]:
+    """The rows of a padded batch in at most `chunks` groups of similar length, shortest first, each with the columns
+    its rows use: `(rows, columns)`, a tensor of row indices (or all rows) and a slice. With `chunks` 1, the whole
+    batch as it is. Left or right padding."""
     if not isinstance(chunks, int) or isinstance(chunks, bool) or chunks < 1:
-        raise ValueError(f"length_chunks: chunks must be a positive integer, got {chunks!r}")
-    lengths = attention_mask.sum(1)
-    order = lengths.argsort(stable=True)
-    right_padded = bool(attention_mask[:, 0].all())  # every row starts with a real token
+        raise ValueError(f"length_groups: chunks must be a positive integer, got {chunks!r}")
+    if chunks == 1:
+        return [(slice(None), slice(None))]
+    order = attention_mask.sum(1).argsort(stable=True)
     groups = []
     for rows in order.chunk(chunks):
-        width = int(lengths[rows].max())
-        columns = slice(0, width) if right_padded else slice(attention_mask.shape[1] - width, None)
+        used = attention_mask[rows].any(0).nonzero()  # the columns any row of the group needs: padding either side
+        columns = slice(int(used[0]), int(used[-1]) + 1) if len(used) else slice(0, 1)
         groups.append((rows, columns))
     return groups
 
 def sequence_scores(model, input_ids, attention_mask, chunks: int = 1):
-    """A scalar-head model's score of each row (B,), in float32: one forward, or one per group of `length_chunks`
+    """A scalar-head model's score of each row (B,), in float32: one forward, or one per group of `length_groups`
     (less padding computed; rows come back in their order)."""
     if chunks == 1:
         return model(input_ids=input_ids, attention_mask=attention_mask).logits[:, 0].float()
-    groups = length_chunks(attention_mask, chunks)
-    parts = [model(input_ids=input_ids[rows][:, columns], attention_mask=attention_mask[rows][:, columns]).logits[:, 0]
+    groups = length_groups(attention_mask, chunks)
+    parts = [model(input_ids=input_ids[rows][:, columns], attention_mask=attention_mask[rows][:, columns],
+                   use_cache=False).logits[:, 0]
              for rows, columns in groups]
     return torch.cat(parts).float()[torch.cat([rows for rows, _ in groups]).argsort()]

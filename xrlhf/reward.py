@@ -20,7 +20,9 @@ __all__ = ['GroupedRewardTrainer', 'train_reward', 'encode_responses', 'features
 # %% ../nbs/04_reward.ipynb #626ce1fb
 class GroupedRewardTrainer(RewardTrainer):
     """trl's `RewardTrainer`; with `length_chunks` > 1 a batch's chosen and rejected responses run in groups of similar
-    length (`xrlhf.models.sequence_scores`): the same batch and Bradley-Terry loss, less padding computed."""
+    length (`xrlhf.models.sequence_scores`): the same batch and Bradley-Terry loss, less padding computed. The loss is
+    trl's for the kit's configuration (no margins, no reward centring; otherwise trl's own runs), its metrics are this
+    process's (not gathered across processes), and a model with dropout draws a mask per group."""
     def __init__(self, *args, length_chunks: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
         self.length_chunks = length_chunks

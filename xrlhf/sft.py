@@ -12,7 +12,7 @@ from datasets import Dataset
 from trl import SFTConfig, SFTTrainer
 from accelerate.utils import is_peft_model
 from .core import set_seed
-from .models import length_chunks
+from .models import length_groups
 
 # %% auto #0
 __all__ = ['check_columns', 'train_args', 'CompletionLossTrainer', 'unwrap_trainer', 'sft']
@@ -45,8 +45,8 @@ def train_args(cls, epochs, lr, batch_size, seed, **kw):
 # %% ../nbs/03_sft.ipynb #afddff18
 class CompletionLossTrainer(SFTTrainer):
     """trl's `SFTTrainer` with the LM head applied to the labelled (completion) positions only; the same loss. With
-    `length_chunks` > 1 a batch runs in groups of similar length (`xrlhf.models.length_chunks`): the same batch and
-    loss, less padding computed."""
+    `length_chunks` > 1 a batch runs in groups of similar length (`xrlhf.models.length_groups`): the same batch and
+    loss, less padding computed. Under peft (LoRA presets) trl's own loss runs, in one group."""
     def __init__(self, *args, length_chunks: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
         self.length_chunks = length_chunks
@@ -55,9 +55,8 @@ class CompletionLossTrainer(SFTTrainer):
         if return_outputs or is_peft_model(model):
             return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
         attention_mask = inputs.get("attention_mask")
-        groups = [(slice(None), slice(None))]
-        if self.length_chunks > 1 and attention_mask is not None:
-            groups = length_chunks(attention_mask, self.length_chunks)
+        chunks = 1 if attention_mask is None else self.length_chunks
+        groups = length_groups(attention_mask, chunks)
         logits, targets = [], []
         for rows, columns in groups:
             labels = inputs["labels"][rows][:, columns][:, 1:]
