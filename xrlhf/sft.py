@@ -66,13 +66,12 @@ class CompletionLossTrainer(SFTTrainer):
             logits.append(model.get_output_embeddings()(hidden.last_hidden_state[:, :-1][mask]).float())
             targets.append(labels[mask])
         logits, targets = torch.cat(logits), torch.cat(targets)
-        mask = inputs["labels"][:, 1:] != -100
-        n_labels = mask.sum() if num_items_in_batch is None else num_items_in_batch
+        n_labels = len(targets) if num_items_in_batch is None else num_items_in_batch
         loss = F.cross_entropy(logits, targets, reduction="sum") / torch.as_tensor(n_labels).clamp(min=1)
         with torch.no_grad():  # the metrics trl logs, from the same logits
             mode = "train" if model.training else "eval"
             logprobs = logits.log_softmax(-1)
-            n_valid = max(int(mask.sum()), 1)
+            n_valid = max(len(targets), 1)
             self._metrics[mode]["entropy"].append(float(-(logprobs.exp() * logprobs).sum()) / n_valid)
             self._metrics[mode]["mean_token_accuracy"].append(float((logits.argmax(-1) == targets).sum()) / n_valid)
             if mode == "train":
