@@ -3,7 +3,7 @@ how much longer each took than the median of the same stage and task over the ot
 work beside it cost the study). Windows (UTC, 2026-12-08): a held-out check at nice 10, 03:16-03:19; a make test at
 nice 19, 03:43-03:53 (killed)."""
 import json, sys, statistics
-from datetime import datetime, timezone, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 windows = [("03:16", "03:19:30"), ("03:43", "03:53:30")]
@@ -16,9 +16,7 @@ for manifest in Path(sys.argv[1]).glob("*/seed*/**/manifest.json"):
     m = json.loads(manifest.read_text())
     end = datetime.strptime(m["provenance"]["time"], "%Y-%m-%dT%H:%M:%S%z")
     start = end - timedelta(seconds=m["wall_seconds"])
-    task, seed = manifest.parts[-4] if m["stage"] in ("data", "sft", "reward", "clean_reward", "random_control") \
-        else manifest.parts[-5], m["params"]["seed"]
-    runs.append(dict(stage=m["stage"], task=manifest.relative_to(sys.argv[1]).parts[0], seed=seed,
+    runs.append(dict(stage=m["stage"], task=manifest.relative_to(sys.argv[1]).parts[0], seed=m["params"]["seed"],
                      algorithm=m["params"].get("algorithm"), start=start, end=end, seconds=m["wall_seconds"]))
 total = sum(r["seconds"] for r in runs)
 excess = 0.0
